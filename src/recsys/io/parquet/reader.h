@@ -17,8 +17,11 @@
 namespace recsys::parquet {
 
 struct ColumnChunkInfo {
-  std::string column;
+  std::string column;  // dotted path of the leaf, e.g. "tags.list.element"
   Codec codec;
+  std::string codec_name;  // as in the file (also for codecs this reader cannot decode)
+  std::string encodings;   // e.g. "PLAIN,RLE"
+  int64_t num_values = 0;
   int64_t compressed_bytes = 0;
   int64_t uncompressed_bytes = 0;
   std::optional<int64_t> null_count;
@@ -31,9 +34,30 @@ struct RowGroupInfo {
   std::vector<ColumnChunkInfo> columns;
 };
 
+// One top-level column of the file, including columns whose Parquet type has no
+// ColumnType (those are listed but throw when read).
+struct ColumnDescription {
+  std::string name;
+  std::string parquet_type;  // e.g. "INT64 TIMESTAMP(MICROS, UTC)", "LIST<FLOAT>"
+  bool supported = false;
+  std::string unsupported_reason;
+  ColumnType type = ColumnType::Int64;  // when supported
+  bool nullable = false;
+};
+
+struct ReaderOptions {
+  // Most level entries (values, nulls included) decoded from one column chunk:
+  // bounds the memory a corrupt or hostile file can make the reader allocate.
+  int64_t max_values_per_chunk = int64_t{1} << 31;
+};
+
 class Reader {
  public:
   explicit Reader(std::filesystem::path path);  // reads and validates the footer
+  Reader(std::filesystem::path path, ReaderOptions options);
+  // A file already in memory; `name` stands for the path in messages.
+  static Reader from_bytes(std::string name, std::vector<uint8_t> bytes,
+                           ReaderOptions options = {});
   ~Reader();
   Reader(Reader&&) noexcept;
   Reader& operator=(Reader&&) noexcept;
@@ -46,6 +70,8 @@ class Reader {
   const std::vector<std::pair<std::string, std::string>>& key_value_metadata() const;
   std::optional<std::string> metadata(const std::string& key) const;
   std::string created_by() const;
+  // Every top-level column; schema() holds only the supported ones.
+  const std::vector<ColumnDescription>& columns() const;
 
   // Reads one row group; `columns` selects and orders columns by name (empty = all).
   // An unknown column name throws InvalidArgument naming it and the file.
@@ -54,6 +80,7 @@ class Reader {
   RecordBatch read_all(const std::vector<std::string>& columns = {}) const;
 
  private:
+  Reader() = default;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
