@@ -1,0 +1,120 @@
+// `recsys build-graph` through the program, on a small generated synthetic data set.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+
+#include "graph_tables.h"
+#include "recsys/graph/graph_artifact.h"
+
+namespace fs = std::filesystem;
+
+namespace recsys::graph {
+namespace {
+
+const fs::path& scratch() {
+  static const fs::path dir = testing::fresh_dir("command");
+  return dir;
+}
+
+int run(const std::string& args) {
+  const std::string cmd = std::string(RECSYS_BINARY) + " " + args + " > " +
+                          (scratch() / "log.out").string() + " 2> " +
+                          (scratch() / "log.err").string();
+  const int status = std::system(cmd.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+const fs::path& synthetic_data() {
+  static const fs::path dir = [] {
+    const fs::path d = scratch() / "data";
+    const int rc = run("generate --output-dir " + d.string() +
+                       " --n-users 400 --n-places 300 --n-cities 4 -q");
+    EXPECT_EQ(rc, 0) << read(scratch() / "log.err");
+    return d;
+  }();
+  return dir;
+}
+
+TEST(BuildGraphCommand, BuildsAFullGraphFromSyntheticData) {
+  const fs::path out = scratch() / "graph";
+  ASSERT_EQ(run("build-graph --data " + synthetic_data().string() + " --output " + out.string() +
+                " --quiet"),
+            0)
+      << read(scratch() / "log.err");
+  const std::string summary = read(scratch() / "log.out");
+  EXPECT_NE(summary.find("user_place.train"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("split temporal"), std::string::npos) << summary;
+
+  auto g = GraphArtifact::open(out);
+  EXPECT_EQ(g.n_users(), 400);
+  EXPECT_EQ(g.n_places(), 300);
+  for (const char* rel : {"user_place.train", "place_user.train", "user_place.valid",
+                          "user_place.test", "user_user.train", "user_user.test", "place_tag",
+                          "tag_place", "place_category", "place_neighborhood", "user_neighborhood"})
+    EXPECT_TRUE(g.has_relation(rel)) << rel;
+  std::set<std::string> user_blocks, place_blocks;
+  for (const auto& b : g.manifest()["features"]["user"]["blocks"]) user_blocks.insert(b["name"]);
+  for (const auto& b : g.manifest()["features"]["place"]["blocks"]) place_blocks.insert(b["name"]);
+  for (const char* b : {"category_pref", "tag_pref", "vibe", "like_rate", "train_log_degree"})
+    EXPECT_TRUE(user_blocks.count(b)) << b;
+  for (const char* b :
+       {"category", "tag_vector", "price_band", "time_slot", "lat", "train_log_popularity"})
+    EXPECT_TRUE(place_blocks.count(b)) << b;
+  EXPECT_TRUE(g.manifest()["absent_inputs"].empty()) << g.manifest()["absent_inputs"].dump();
+  EXPECT_TRUE(g.has("friend_labels.split"));
+
+  // No test pair in the message-passing graph; cold-start users have no training edges.
+  const auto train = g.relation("user_place.train");
+  const auto test = g.relation("user_place.test");
+  const auto cold = g.array<uint8_t>("user.cold_start");
+  int64_t n_cold = 0;
+  for (int64_t u = 0; u < g.n_users(); ++u) {
+    const auto tr = train.row(u);
+    const std::set<int32_t> train_places(tr.begin(), tr.end());
+    for (int32_t p : test.row(u)) EXPECT_FALSE(train_places.count(p)) << u << " " << p;
+    if (cold[static_cast<size_t>(u)]) {
+      ++n_cold;
+      EXPECT_TRUE(tr.empty());
+      EXPECT_FALSE(test.row(u).empty());
+    }
+  }
+  EXPECT_GT(n_cold, 0);
+  EXPECT_EQ(g.manifest()["counts"]["cold_start_users"].get<int64_t>(), n_cold);
+}
+
+TEST(BuildGraphCommand, RejectsBadInputWithAClearError) {
+  const fs::path empty = scratch() / "empty";
+  fs::create_directories(empty);
+  EXPECT_EQ(
+      run("build-graph --data " + empty.string() + " --output " + (scratch() / "g1").string()), 1);
+  EXPECT_NE(read(scratch() / "log.err").find("interactions.parquet"), std::string::npos)
+      << read(scratch() / "log.err");
+  EXPECT_FALSE(fs::exists(scratch() / "g1"));
+  EXPECT_EQ(run("build-graph --data " + synthetic_data().string() + " --output " +
+                (scratch() / "g2").string() + " --split global-time"),
+            1);
+  EXPECT_NE(read(scratch() / "log.err").find("--cutoff"), std::string::npos)
+      << read(scratch() / "log.err");
+  EXPECT_EQ(run("build-graph --data " + synthetic_data().string() + " --output " +
+                (scratch() / "g3").string() + " --split predefined"),
+            1);
+  EXPECT_NE(read(scratch() / "log.err").find("split"), std::string::npos);
+  EXPECT_EQ(run("build-graph --data " + synthetic_data().string() + " --output " +
+                (scratch() / "g4").string() + " --test-fraction 1.5"),
+            1);
+  EXPECT_NE(read(scratch() / "log.err").find("--test-fraction"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace recsys::graph
