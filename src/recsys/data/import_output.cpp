@@ -55,71 +55,19 @@ int64_t ImportOutput::write(const std::string& table, const parquet::Schema& sch
   return writer.rows_written();
 }
 
-Column int32_column(std::vector<int32_t> values) {
-  Column c;
-  c.type = ColumnType::Int32;
-  c.i32 = std::move(values);
-  return c;
-}
-
 Column nullable_int32_column(std::vector<int32_t> values, std::vector<uint8_t> present) {
-  Column c = int32_column(std::move(values));
-  bool any_null = false;
-  for (uint8_t p : present) any_null |= (p == 0);
-  if (any_null) c.validity = std::move(present);
-  return c;
-}
-
-Column double_column(std::vector<double> values) {
-  Column c;
-  c.type = ColumnType::Double;
-  c.f64 = std::move(values);
-  return c;
-}
-
-Column bool_column(std::vector<uint8_t> values) {
-  Column c;
-  c.type = ColumnType::Bool;
-  c.b8 = std::move(values);
-  return c;
+  return parquet::with_validity(parquet::int32_column(std::move(values)), std::move(present));
 }
 
 Column timestamp_column(std::vector<int64_t> micros, std::vector<uint8_t> present) {
-  Column c;
-  c.type = ColumnType::TimestampMicros;
-  c.i64 = std::move(micros);
-  bool any_null = false;
-  for (uint8_t p : present) any_null |= (p == 0);
-  if (any_null) c.validity = std::move(present);
-  return c;
-}
-
-Column string_column(std::vector<std::string> values) {
-  Column c;
-  c.type = ColumnType::String;
-  c.str = std::move(values);
-  return c;
-}
-
-Column list_int32_column(std::vector<int64_t> offsets, std::vector<int32_t> values) {
-  Column c;
-  c.type = ColumnType::ListInt32;
-  c.offsets = std::move(offsets);
-  c.i32 = std::move(values);
-  return c;
+  return parquet::with_validity(
+      parquet::int64_column(std::move(micros), ColumnType::TimestampMicros), std::move(present));
 }
 
 std::vector<int32_t> iota_ids(int64_t n) {
   std::vector<int32_t> v(static_cast<size_t>(n));
   for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int32_t>(i);
   return v;
-}
-
-parquet::RecordBatch make_batch(const parquet::Schema& schema, std::vector<Column> columns) {
-  parquet::RecordBatch b;
-  for (const auto& f : schema.fields) b.names.push_back(f.name);
-  b.columns = std::move(columns);
-  return b;
 }
 
 }  // namespace recsys::data

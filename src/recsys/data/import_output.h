@@ -52,19 +52,18 @@ class ImportOutput {
   std::vector<std::pair<std::string, int64_t>> files_;
 };
 
-// Column builders for the importers' record batches.
-parquet::Column int32_column(std::vector<int32_t> values);
+// Column builders for the importers' record batches (the generic ones live with the table).
+using parquet::bool_column;
+using parquet::double_column;
+using parquet::int32_column;
+using parquet::list_int32_column;
+using parquet::make_batch;
+using parquet::string_column;
 // A nullable int32 column: `present[i] == 0` marks row i as null.
 parquet::Column nullable_int32_column(std::vector<int32_t> values, std::vector<uint8_t> present);
-parquet::Column double_column(std::vector<double> values);
-parquet::Column bool_column(std::vector<uint8_t> values);
+// A nullable timestamp column (microseconds, UTC).
 parquet::Column timestamp_column(std::vector<int64_t> micros, std::vector<uint8_t> present);
-parquet::Column string_column(std::vector<std::string> values);
-parquet::Column list_int32_column(std::vector<int64_t> offsets, std::vector<int32_t> values);
 // Ids 0..n-1.
 std::vector<int32_t> iota_ids(int64_t n);
-// A batch whose column names are the schema's.
-parquet::RecordBatch make_batch(const parquet::Schema& schema,
-                                std::vector<parquet::Column> columns);
 
 }  // namespace recsys::data

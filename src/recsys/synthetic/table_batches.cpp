@@ -3,9 +3,16 @@
 namespace recsys::synthetic {
 
 namespace {
+using parquet::bool_column;
 using parquet::Column;
 using parquet::ColumnType;
+using parquet::double_column;
 using parquet::Field;
+using parquet::float_column;
+using parquet::int32_column;
+using parquet::int64_column;
+using parquet::list_int32_column;
+using parquet::make_batch;
 using parquet::RecordBatch;
 using parquet::Schema;
 
@@ -15,43 +22,6 @@ Schema make_schema(std::initializer_list<std::pair<const char*, ColumnType>> fie
   return s;
 }
 
-Column i32(std::vector<int32_t> v, ColumnType type = ColumnType::Int32) {
-  Column c;
-  c.type = type;
-  c.i32 = std::move(v);
-  return c;
-}
-Column i64(std::vector<int64_t> v, ColumnType type = ColumnType::Int64) {
-  Column c;
-  c.type = type;
-  c.i64 = std::move(v);
-  return c;
-}
-Column f32(std::vector<float> v) {
-  Column c;
-  c.type = ColumnType::Float;
-  c.f32 = std::move(v);
-  return c;
-}
-Column f64(std::vector<double> v) {
-  Column c;
-  c.type = ColumnType::Double;
-  c.f64 = std::move(v);
-  return c;
-}
-Column b8(std::vector<uint8_t> v) {
-  Column c;
-  c.type = ColumnType::Bool;
-  c.b8 = std::move(v);
-  return c;
-}
-Column list_i32(std::vector<int64_t> offsets, std::vector<int32_t> values) {
-  Column c;
-  c.type = ColumnType::ListInt32;
-  c.offsets = std::move(offsets);
-  c.i32 = std::move(values);
-  return c;
-}
 // Fixed-length rows of a dense row-major matrix.
 Column list_f32_dense(const std::vector<float>& values, size_t rows, size_t width) {
   Column c;
@@ -60,13 +30,6 @@ Column list_f32_dense(const std::vector<float>& values, size_t rows, size_t widt
   for (size_t r = 0; r <= rows; ++r) c.offsets[r] = static_cast<int64_t>(r * width);
   c.f32.assign(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rows * width));
   return c;
-}
-
-RecordBatch make_batch(const Schema& schema, std::vector<Column> columns) {
-  RecordBatch b;
-  for (const auto& f : schema.fields) b.names.push_back(f.name);
-  b.columns = std::move(columns);
-  return b;
 }
 
 std::vector<int32_t> iota32(size_t n) {
@@ -169,66 +132,76 @@ Schema oracle_top_places_schema() {
 }
 
 RecordBatch cities_batch(const Geography& g) {
-  return make_batch(cities_schema(), {i32(iota32(g.city_weight.size())), f64(g.city_weight),
-                                      f64(g.city_lat), f64(g.city_lon)});
+  return make_batch(cities_schema(),
+                    {int32_column(iota32(g.city_weight.size())), double_column(g.city_weight),
+                     double_column(g.city_lat), double_column(g.city_lon)});
 }
 
 RecordBatch neighborhoods_batch(const Geography& g) {
   return make_batch(neighborhoods_schema(),
-                    {i32(iota32(g.neighborhood_city.size())), i32(g.neighborhood_city),
-                     f64(g.neighborhood_weight), f64(g.neighborhood_lat), f64(g.neighborhood_lon)});
+                    {int32_column(iota32(g.neighborhood_city.size())),
+                     int32_column(g.neighborhood_city), double_column(g.neighborhood_weight),
+                     double_column(g.neighborhood_lat), double_column(g.neighborhood_lon)});
 }
 
 RecordBatch tags_batch(const SyntheticConfig& config) {
   std::vector<int32_t> category(static_cast<size_t>(config.n_tags()));
   for (int t = 0; t < config.n_tags(); ++t)
     category[static_cast<size_t>(t)] = config.category_of_tag(t);
-  return make_batch(tags_schema(), {i32(iota32(category.size())), i32(std::move(category))});
+  return make_batch(tags_schema(),
+                    {int32_column(iota32(category.size())), int32_column(std::move(category))});
 }
 
 RecordBatch places_batch(const PlaceTable& p) {
   std::vector<float> dense(p.size() * static_cast<size_t>(p.n_tags));
   for (size_t r = 0; r < p.size(); ++r)
     p.dense_tag_vector(r, dense.data() + r * static_cast<size_t>(p.n_tags));
-  return make_batch(
-      places_schema(),
-      {i32(p.place_id), i32(p.city_id), i32(p.neighborhood_id), f64(p.lat), f64(p.lon),
-       list_i32(p.category_offsets, p.category_ids), list_i32(p.tag_offsets, p.tag_ids),
-       list_f32_dense(dense, p.size(), static_cast<size_t>(p.n_tags)),
-       i32(p.price_band, ColumnType::Int8), i32(p.time_slot, ColumnType::Int8), f32(p.popularity)});
+  return make_batch(places_schema(),
+                    {int32_column(p.place_id), int32_column(p.city_id),
+                     int32_column(p.neighborhood_id), double_column(p.lat), double_column(p.lon),
+                     list_int32_column(p.category_offsets, p.category_ids),
+                     list_int32_column(p.tag_offsets, p.tag_ids),
+                     list_f32_dense(dense, p.size(), static_cast<size_t>(p.n_tags)),
+                     int32_column(p.price_band, ColumnType::Int8),
+                     int32_column(p.time_slot, ColumnType::Int8), float_column(p.popularity)});
 }
 
 RecordBatch users_batch(const UserTable& u) {
   return make_batch(
       users_schema(),
-      {i32(u.user_id), i32(u.home_city_id), i32(u.home_neighborhood_id), f64(u.home_lat),
-       f64(u.home_lon), list_i32(u.frequent_offsets, u.frequent_neighborhood_ids),
+      {int32_column(u.user_id), int32_column(u.home_city_id), int32_column(u.home_neighborhood_id),
+       double_column(u.home_lat), double_column(u.home_lon),
+       list_int32_column(u.frequent_offsets, u.frequent_neighborhood_ids),
        list_f32_dense(u.category_pref, u.size(), static_cast<size_t>(u.n_categories)),
        list_f32_dense(u.tag_pref, u.size(), static_cast<size_t>(u.n_tags)),
-       list_i32(u.vibe_offsets, u.vibe_ids), i32(u.sessions), f32(u.views_per_session),
-       f32(u.like_rate), f32(u.save_rate), f32(u.share_rate), f32(u.attend_rate)});
+       list_int32_column(u.vibe_offsets, u.vibe_ids), int32_column(u.sessions),
+       float_column(u.views_per_session), float_column(u.like_rate), float_column(u.save_rate),
+       float_column(u.share_rate), float_column(u.attend_rate)});
 }
 
 RecordBatch interactions_batch(const InteractionRows& r) {
   return make_batch(
       interactions_schema(),
-      {i32(r.user_id), i32(r.place_id), i32(r.session_id),
-       i64(r.timestamp_us, ColumnType::TimestampMicros), f32(r.dwell_seconds), b8(r.liked),
-       b8(r.saved), b8(r.shared), b8(r.attended), i32(r.time_bucket, ColumnType::Int8),
-       i32(r.day_of_week, ColumnType::Int8), b8(r.is_weekend), f32(r.implicit_rating)});
+      {int32_column(r.user_id), int32_column(r.place_id), int32_column(r.session_id),
+       int64_column(r.timestamp_us, ColumnType::TimestampMicros), float_column(r.dwell_seconds),
+       bool_column(r.liked), bool_column(r.saved), bool_column(r.shared), bool_column(r.attended),
+       int32_column(r.time_bucket, ColumnType::Int8), int32_column(r.day_of_week, ColumnType::Int8),
+       bool_column(r.is_weekend), float_column(r.implicit_rating)});
 }
 
 RecordBatch social_edges_batch(const SocialEdgeTable& e) {
-  return make_batch(social_edges_schema(), {i32(e.user_a), i32(e.user_b), f32(e.similarity),
-                                            i32(e.co_attendance), f32(e.neighborhood_overlap)});
+  return make_batch(social_edges_schema(),
+                    {int32_column(e.user_a), int32_column(e.user_b), float_column(e.similarity),
+                     int32_column(e.co_attendance), float_column(e.neighborhood_overlap)});
 }
 
 RecordBatch friend_labels_batch(const FriendLabelTable& l) {
   std::vector<int32_t> label(l.label.begin(), l.label.end());
-  return make_batch(
-      friend_labels_schema(),
-      {i32(l.user_a), i32(l.user_b), i32(std::move(label), ColumnType::Int8), f32(l.similarity),
-       i32(l.co_attendance), f32(l.neighborhood_overlap), f32(l.attend_probability)});
+  return make_batch(friend_labels_schema(),
+                    {int32_column(l.user_a), int32_column(l.user_b),
+                     int32_column(std::move(label), ColumnType::Int8), float_column(l.similarity),
+                     int32_column(l.co_attendance), float_column(l.neighborhood_overlap),
+                     float_column(l.attend_probability)});
 }
 
 }  // namespace recsys::synthetic

@@ -57,6 +57,21 @@ struct Column {
   bool is_null(size_t row) const { return !validity.empty() && validity[row] == 0; }
 };
 
+// Column factories: a column of `type` owning the values.
+Column int32_column(std::vector<int32_t> values, ColumnType type = ColumnType::Int32);
+Column int64_column(std::vector<int64_t> values, ColumnType type = ColumnType::Int64);
+Column float_column(std::vector<float> values);
+Column double_column(std::vector<double> values);
+Column bool_column(std::vector<uint8_t> values);
+Column string_column(std::vector<std::string> values);
+Column list_int32_column(std::vector<int64_t> offsets, std::vector<int32_t> values);
+Column list_float_column(std::vector<int64_t> offsets, std::vector<float> values);
+// A batch whose column names are the schema's, in schema order.
+struct RecordBatch;
+RecordBatch make_batch(const Schema& schema, std::vector<Column> columns);
+// Marks the rows whose `present` byte is 0 as null (keeps `validity` empty when none is).
+Column with_validity(Column column, std::vector<uint8_t> present);
+
 // Columns of equal length, in schema order (or in projection order when read).
 struct RecordBatch {
   std::vector<std::string> names;
