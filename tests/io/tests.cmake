@@ -10,7 +10,7 @@ if(RECSYS_SANITIZE)
               ${PROJECT_SOURCE_DIR}/src/recsys/io/atomic_file.cpp)
   target_include_directories(recsys_parquet_sanitized PUBLIC ${PROJECT_SOURCE_DIR}/src)
   target_compile_options(recsys_parquet_sanitized PRIVATE ${RECSYS_WARNINGS})
-  target_link_libraries(recsys_parquet_sanitized PUBLIC nlohmann_json::nlohmann_json fmt::fmt
+  target_link_libraries(recsys_parquet_sanitized PUBLIC nlohmann_json::nlohmann_json fmt::fmt OpenMP::OpenMP_CXX
                         PkgConfig::SNAPPY PkgConfig::ZSTD ZLIB::ZLIB)
   file(GLOB RECSYS_PARQUET_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/parquet_*_test.cpp)
   list(FILTER RECSYS_PARQUET_TESTS EXCLUDE REGEX "parquet_inspect_test")  # needs the recsys program

@@ -1,7 +1,10 @@
 #include "recsys/io/parquet/column_writer.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <string_view>
 
 #include "recsys/core/error.h"
@@ -74,7 +77,8 @@ ColumnWriter::ColumnWriter(Field field, const WriterOptions& options)
     : field_(std::move(field)),
       codec_(options.codec),
       level_(options.compression_level),
-      page_bytes_(std::max<int64_t>(options.page_bytes, 1024)) {
+      page_bytes_(std::max<int64_t>(options.page_bytes, 1024)),
+      compress_batch_(static_cast<size_t>(2 * std::max(1, omp_get_max_threads()))) {
   physical_type_ = physical_type_of(field_.type);
   if (is_list(field_.type)) {
     max_rep_ = 1;
@@ -275,6 +279,14 @@ std::vector<uint8_t> ColumnWriter::take_buffer() {
   return b;
 }
 
+void ColumnWriter::recycle(std::vector<uint8_t> buffer) {
+  // Enough full-size buffers for a compression batch's inputs and outputs plus the open page.
+  if (buffer.capacity() >= static_cast<size_t>(page_bytes_) &&
+      spare_.size() < 2 * compress_batch_ + 2) {
+    spare_.push_back(std::move(buffer));
+  }
+}
+
 void ColumnWriter::finish_page() {
   if (page_values_ == 0) return;
   std::vector<uint8_t>* body = &values_;
@@ -289,40 +301,73 @@ void ColumnWriter::finish_page() {
     throw InvalidArgument("column '" + field_.name + "': a single row is larger than 2 GiB");
   }
   Page page;
-  size_t uncompressed = body->size();
-  if (codec_ != Codec::Uncompressed) {
-    compress(codec_, level_, body->data(), body->size(), compressed_);
-    if (compressed_.size() * 2 > compressed_.capacity()) {
-      page.body = std::move(compressed_);  // mostly full: keep the buffer itself
-      compressed_ = take_buffer();
-    } else {
-      // Well compressed: store an exact-size copy, so buffered pages hold no slack.
-      page.body.assign(compressed_.begin(), compressed_.end());
-    }
-  } else {
-    page.body = std::move(*body);  // no copy: the open page's buffer becomes the stored page
-    *body = take_buffer();
-  }
-  format::PageHeader h;
-  h.type = format::kDataPage;
-  h.uncompressed_page_size = static_cast<int32_t>(uncompressed);
-  h.compressed_page_size = static_cast<int32_t>(page.body.size());
-  format::DataPageHeader d;
-  d.num_values = static_cast<int32_t>(page_values_);
-  d.encoding = format::kPlain;
-  d.definition_level_encoding = format::kRle;
-  d.repetition_level_encoding = format::kRle;
-  h.data_page_header = d;
-  format::serialize(h, page.header);
-  chunk_bytes_ += static_cast<int64_t>(page.header.size() + page.body.size());
-  chunk_uncompressed_ += static_cast<int64_t>(page.header.size() + uncompressed);
+  page.uncompressed = body->size();
+  page.num_values = static_cast<int32_t>(page_values_);
+  page.body = std::move(*body);  // no copy: the open page's buffer becomes the stored page
+  *body = take_buffer();
+  chunk_bytes_ += static_cast<int64_t>(page.uncompressed);  // provisional until sealed
+  chunk_uncompressed_ += static_cast<int64_t>(page.uncompressed);
   chunk_values_ += page_values_;
   pages_.push_back(std::move(page));
+  ++pending_;
+  // Pages are compressed a few at a time, in parallel: they are independent, and
+  // compression is most of the cost of writing.
+  if (codec_ == Codec::Uncompressed || pending_ >= compress_batch_) seal_pending();
   values_.clear();
   def_.clear();
   rep_.clear();
   page_values_ = 0;
   bool_bits_ = 0;
+}
+
+void ColumnWriter::seal_pending() {
+  const size_t first = pages_.size() - pending_;
+  const auto n = static_cast<int64_t>(pending_);
+  if (codec_ != Codec::Uncompressed) {
+    std::vector<std::vector<uint8_t>> out(pending_);
+    for (auto& buffer : out) buffer = take_buffer();  // recycled: fresh pages cost page faults
+    std::exception_ptr error;
+#pragma omp parallel for schedule(dynamic, 1) if (n > 1)
+    for (int64_t i = 0; i < n; ++i) {
+      try {
+        const Page& p = pages_[first + static_cast<size_t>(i)];
+        compress(codec_, level_, p.body.data(), p.body.size(), out[static_cast<size_t>(i)]);
+      } catch (...) {
+#pragma omp critical
+        error = std::current_exception();
+      }
+    }
+    if (error) std::rethrow_exception(error);
+    for (size_t i = 0; i < pending_; ++i) {
+      Page& p = pages_[first + i];
+      recycle(std::move(p.body));
+      p.body = std::move(out[i]);
+      // Well compressed: drop the slack, so buffered pages hold only their bytes.
+      if (p.body.size() * 2 < p.body.capacity()) {
+        std::vector<uint8_t> exact(p.body.begin(), p.body.end());
+        recycle(std::move(p.body));
+        p.body = std::move(exact);
+      }
+    }
+  }
+  for (size_t i = first; i < pages_.size(); ++i) {
+    Page& p = pages_[i];
+    format::PageHeader h;
+    h.type = format::kDataPage;
+    h.uncompressed_page_size = static_cast<int32_t>(p.uncompressed);
+    h.compressed_page_size = static_cast<int32_t>(p.body.size());
+    format::DataPageHeader d;
+    d.num_values = p.num_values;
+    d.encoding = format::kPlain;
+    d.definition_level_encoding = format::kRle;
+    d.repetition_level_encoding = format::kRle;
+    h.data_page_header = d;
+    format::serialize(h, p.header);
+    chunk_bytes_ += static_cast<int64_t>(p.header.size() + p.body.size()) -
+                    static_cast<int64_t>(p.uncompressed);
+    chunk_uncompressed_ += static_cast<int64_t>(p.header.size());
+  }
+  pending_ = 0;
 }
 
 format::Statistics ColumnWriter::statistics() const {
@@ -368,12 +413,13 @@ format::Statistics ColumnWriter::statistics() const {
 
 format::ColumnChunk ColumnWriter::flush(io::AtomicFile& file) {
   finish_page();
+  seal_pending();
   format::ColumnChunk cc;
   int64_t offset = file.size();
   for (Page& p : pages_) {
     file.write(p.header.data(), p.header.size());
     file.write(p.body.data(), p.body.size());
-    if (spare_.size() < 2) spare_.push_back(std::move(p.body));
+    recycle(std::move(p.body));
   }
   pages_.clear();
   cc.file_offset = offset;

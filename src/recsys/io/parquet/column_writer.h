@@ -1,8 +1,9 @@
 #pragma once
 // Encodes one column of a row group: values are appended row range by row range
 // into PLAIN-encoded data pages (v1) with RLE definition/repetition levels; a
-// page is cut at WriterOptions::page_bytes, compressed and buffered until the
-// row group is flushed to the file as one contiguous column chunk.
+// page is cut at WriterOptions::page_bytes and buffered until the row group is
+// flushed to the file as one contiguous column chunk. Pages are compressed a
+// batch at a time across the OpenMP threads.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -65,9 +66,15 @@ class ColumnWriter {
   // finished pages of this row group: header and (compressed) body, written out on flush;
   // bodies are moved in, not copied, and their buffers reused for later pages
   struct Page {
-    std::vector<uint8_t> header;
-    std::vector<uint8_t> body;
+    std::vector<uint8_t> header;  // serialised once the body is final
+    std::vector<uint8_t> body;    // uncompressed until sealed
+    size_t uncompressed = 0;
+    int32_t num_values = 0;
   };
+  // Compresses the last `pending_` pages (in parallel) and writes their headers.
+  void seal_pending();
+  size_t compress_batch_;  // pages compressed together
+  size_t pending_ = 0;     // unsealed pages at the end of pages_
   std::vector<Page> pages_;
   std::vector<std::vector<uint8_t>> spare_;  // recycled page buffers
   int64_t chunk_bytes_ = 0;
@@ -83,9 +90,9 @@ class ColumnWriter {
   std::string string_min_, string_max_;
 
   std::vector<uint8_t> take_buffer();
+  void recycle(std::vector<uint8_t> buffer);
 
-  std::vector<uint8_t> page_;        // levels + values, uncompressed
-  std::vector<uint8_t> compressed_;  // compression output
+  std::vector<uint8_t> page_;  // levels + values, uncompressed
 };
 
 }  // namespace recsys::parquet
