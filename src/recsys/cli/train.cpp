@@ -1,0 +1,81 @@
+// `recsys train`: graph artifact -> model folder (baselines: popularity, itemknn, mf-bpr,
+// oracle, common-neighbours).
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "recsys/cli/command.h"
+#include "recsys/core/progress.h"
+#include "recsys/core/thread_setup.h"
+#include "recsys/model/baseline_config.h"
+#include "recsys/model/train_model.h"
+
+namespace recsys::cli {
+namespace {
+
+struct TrainFlags {
+  std::string graph, model, config, output;
+  int threads = 0;
+  std::optional<uint64_t> seed;
+  std::optional<int> epochs, dim, neighbours;
+  std::optional<double> learning_rate;
+  bool force = false, quiet = false;
+  std::string log_format = "text";
+};
+
+void run(const TrainFlags& f) {
+  configure_progress({f.quiet, parse_log_format(f.log_format)});
+  configure_threads(f.threads);
+  model::TrainRequest r;
+  r.graph_dir = f.graph;
+  r.model = f.model;
+  r.output_dir = f.output;
+  r.force = f.force;
+  if (!f.config.empty()) r.config = model::load_baseline_config(f.config);
+  if (f.seed) r.config.seed = *f.seed;
+  if (f.epochs) r.config.mf_bpr.max_epochs = *f.epochs;
+  if (f.dim) r.config.mf_bpr.dim = *f.dim;
+  if (f.learning_rate) r.config.mf_bpr.learning_rate = *f.learning_rate;
+  if (f.neighbours) r.config.itemknn.neighbours = *f.neighbours;
+  const auto summary = model::train_model(r);
+  if (progress_options().format == LogFormat::Json) {
+    std::printf("%s\n", nlohmann::json({{"event", "train"},
+                                        {"model", f.model},
+                                        {"output", f.output},
+                                        {"train_seconds", summary.seconds}})
+                            .dump()
+                            .c_str());
+  } else {
+    std::printf("model %s written to %s (%.2f s)\n", f.model.c_str(), f.output.c_str(),
+                summary.seconds);
+  }
+  std::fflush(stdout);
+}
+
+const CommandRegistration registration("train", 30, [](CLI::App& app) {
+  auto f = std::make_shared<TrainFlags>();
+  auto* cmd = app.add_subcommand("train", "Train a model on a graph artifact");
+  cmd->add_option("--graph", f->graph, "graph folder (recsys build-graph)")->required();
+  cmd->add_option("--model", f->model,
+                  "popularity, itemknn, mf-bpr, oracle (synthetic data) or common-neighbours")
+      ->required();
+  cmd->add_option("--output", f->output, "model folder to write")->required();
+  cmd->add_option("--config", f->config, "TOML file (see configs/baselines.toml)");
+  cmd->add_option("--threads", f->threads, "worker threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--seed", f->seed, "overrides the config's seed");
+  cmd->add_option("--epochs", f->epochs, "overrides mf_bpr.max_epochs");
+  cmd->add_option("--dim", f->dim, "overrides mf_bpr.dim");
+  cmd->add_option("--learning-rate", f->learning_rate, "overrides mf_bpr.learning_rate");
+  cmd->add_option("--neighbours", f->neighbours, "overrides itemknn.neighbours");
+  cmd->add_flag("--force", f->force, "replace an existing output folder");
+  cmd->add_flag("--quiet,-q", f->quiet, "no progress output");
+  cmd->add_option("--log-format", f->log_format, "text or json");
+  cmd->callback([f] { run(*f); });
+});
+
+}  // namespace
+}  // namespace recsys::cli
