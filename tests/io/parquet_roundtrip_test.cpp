@@ -2,6 +2,7 @@
 // plus row groups, projection, empty files and key-value metadata.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -290,6 +291,75 @@ TEST(ParquetRoundTrip, KeyValueMetadataAndCreatedBy) {
   EXPECT_EQ(r.key_value_metadata().size(), 2u);
   EXPECT_EQ(r.created_by().rfind("recsys", 0), 0u);
   fs::remove(path);
+}
+
+}  // namespace
+}  // namespace recsys::parquet
+
+namespace recsys::parquet {
+namespace {
+
+// Large appends of required fixed-width columns take a bulk path (whole pages
+// encoded in parallel); small appends go page by page. Both must write the same
+// bytes, statistics included (NaN skipped, -0/+0 per the spec's rule).
+TEST(ParquetRoundTrip, BulkPageEncodingWritesTheSameBytesAsRowByRowAppends) {
+  const size_t rows = 50'000;
+  Schema schema{{{"i16", ColumnType::Int16, false},
+                 {"i64", ColumnType::Int64, false},
+                 {"ts", ColumnType::TimestampMicros, false},
+                 {"f", ColumnType::Float, false},
+                 {"d", ColumnType::Double, false}}};
+  std::vector<int32_t> i16(rows);
+  std::vector<int64_t> i64(rows), ts(rows);
+  std::vector<float> f(rows);
+  std::vector<double> d(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    i16[r] = static_cast<int32_t>(r % 60'000) - 30'000;
+    i64[r] = static_cast<int64_t>(r * 7919 % 100'003) - 50'000;
+    ts[r] = 1'700'000'000'000'000 + static_cast<int64_t>(r) * 1'000'003;
+    f[r] = r % 97 == 0 ? std::nanf("") : (r == 11 ? -0.0f : static_cast<float>(r % 1000) - 400.5f);
+    d[r] = static_cast<double>(r) * 0.25 - 1000.0;
+  }
+  RecordBatch batch = make_batch(
+      schema, {int32_column(i16, ColumnType::Int16), int64_column(i64),
+               int64_column(ts, ColumnType::TimestampMicros), float_column(f), double_column(d)});
+  auto write = [&](const fs::path& path, size_t step) {
+    WriterOptions opt;
+    opt.page_bytes = 4096;
+    opt.row_group_rows = 30'000;
+    opt.codec = Codec::Zstd;
+    Writer w(path, schema, opt);
+    for (size_t begin = 0; begin < rows; begin += step) {
+      size_t end = std::min(rows, begin + step);
+      RecordBatch part;
+      part.names = batch.names;
+      part.columns = {
+          int32_column({i16.begin() + begin, i16.begin() + end}, ColumnType::Int16),
+          int64_column({i64.begin() + begin, i64.begin() + end}),
+          int64_column({ts.begin() + begin, ts.begin() + end}, ColumnType::TimestampMicros),
+          float_column({f.begin() + begin, f.begin() + end}),
+          double_column({d.begin() + begin, d.begin() + end})};
+      w.write(part);
+    }
+    w.close();
+  };
+  const fs::path bulk = temp_dir() / "bulk.parquet", small = temp_dir() / "small.parquet";
+  write(bulk, rows);  // one batch: whole pages in bulk
+  write(small, 100);  // appends far smaller than a page: never the bulk path
+  auto bytes = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string a = bytes(bulk), b = bytes(small);
+  ASSERT_EQ(a.size(), b.size());
+  const auto diff = std::mismatch(a.begin(), a.end(), b.begin());
+  EXPECT_TRUE(diff.first == a.end()) << "files differ from byte " << (diff.first - a.begin());
+  Reader r(bulk);
+  RecordBatch got = r.read_all();
+  testing::expect_same(batch, got);
+  EXPECT_EQ(r.row_group(0).columns[1].min, "-50000");
+  fs::remove(bulk);
+  fs::remove(small);
 }
 
 }  // namespace

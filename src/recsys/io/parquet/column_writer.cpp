@@ -89,6 +89,7 @@ ColumnWriter::ColumnWriter(Field field, const WriterOptions& options)
 }
 
 void ColumnWriter::append(const Column& column, size_t begin, size_t end) {
+  begin = append_bulk(column, begin, end);  // many whole pages at once, encoded in parallel
   while (begin < end) {
     int64_t budget = page_bytes_ - page_fill();
     if (budget <= 0) {
@@ -287,6 +288,68 @@ void ColumnWriter::recycle(std::vector<uint8_t> buffer) {
   }
 }
 
+void ColumnWriter::add_page(std::vector<uint8_t> body, int64_t num_values) {
+  Page page;
+  page.uncompressed = body.size();
+  page.num_values = static_cast<int32_t>(num_values);
+  page.body = std::move(body);
+  chunk_bytes_ += static_cast<int64_t>(page.uncompressed);  // provisional until sealed
+  chunk_uncompressed_ += static_cast<int64_t>(page.uncompressed);
+  chunk_values_ += num_values;
+  pages_.push_back(std::move(page));
+  ++pending_;
+  // Pages are compressed a few at a time, in parallel: they are independent, and
+  // compression is most of the cost of writing.
+  if (codec_ == Codec::Uncompressed || pending_ >= compress_batch_) seal_pending();
+}
+
+template <class T>
+size_t ColumnWriter::append_full_pages(const std::vector<T>& v, size_t begin, size_t end,
+                                       MinMax<T>& stats) {
+  const size_t rows_per_page = (static_cast<size_t>(page_bytes_) + sizeof(T) - 1) / sizeof(T);
+  const size_t pages = (end - begin) / rows_per_page;
+  if (pages < 2) return begin;
+  std::vector<std::vector<uint8_t>> bodies(pages);
+  std::vector<MinMax<T>> page_stats(pages);
+  for (auto& b : bodies) b = take_buffer();
+  const auto n = static_cast<int64_t>(pages);
+#pragma omp parallel for schedule(static)
+  for (int64_t k = 0; k < n; ++k) {
+    const T* src = v.data() + begin + static_cast<size_t>(k) * rows_per_page;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(src);
+    bodies[static_cast<size_t>(k)].assign(bytes, bytes + rows_per_page * sizeof(T));
+    page_stats[static_cast<size_t>(k)].update(src, rows_per_page);
+  }
+  for (size_t k = 0; k < pages; ++k) {
+    if (page_stats[k].any) {
+      stats.update_one(page_stats[k].min);
+      stats.update_one(page_stats[k].max);
+    }
+    add_page(std::move(bodies[k]), static_cast<int64_t>(rows_per_page));
+  }
+  return begin + pages * rows_per_page;
+}
+
+size_t ColumnWriter::append_bulk(const Column& c, size_t begin, size_t end) {
+  // Only for whole PLAIN pages of a required fixed-width column, started on a page boundary.
+  if (page_values_ != 0 || max_def_ > 0 || max_rep_ > 0 || !c.validity.empty()) return begin;
+  switch (field_.type) {
+    case ColumnType::Int8:
+    case ColumnType::Int16:
+    case ColumnType::Int32:
+      return append_full_pages(c.i32, begin, end, stats_i32_);
+    case ColumnType::Int64:
+    case ColumnType::TimestampMicros:
+      return append_full_pages(c.i64, begin, end, stats_i64_);
+    case ColumnType::Float:
+      return append_full_pages(c.f32, begin, end, stats_f32_);
+    case ColumnType::Double:
+      return append_full_pages(c.f64, begin, end, stats_f64_);
+    default:
+      return begin;
+  }
+}
+
 void ColumnWriter::finish_page() {
   if (page_values_ == 0) return;
   std::vector<uint8_t>* body = &values_;
@@ -300,19 +363,9 @@ void ColumnWriter::finish_page() {
   if (body->size() > 0x7FFFFFFF) {
     throw InvalidArgument("column '" + field_.name + "': a single row is larger than 2 GiB");
   }
-  Page page;
-  page.uncompressed = body->size();
-  page.num_values = static_cast<int32_t>(page_values_);
-  page.body = std::move(*body);  // no copy: the open page's buffer becomes the stored page
+  std::vector<uint8_t> stored = std::move(*body);  // no copy: the open page's buffer is stored
   *body = take_buffer();
-  chunk_bytes_ += static_cast<int64_t>(page.uncompressed);  // provisional until sealed
-  chunk_uncompressed_ += static_cast<int64_t>(page.uncompressed);
-  chunk_values_ += page_values_;
-  pages_.push_back(std::move(page));
-  ++pending_;
-  // Pages are compressed a few at a time, in parallel: they are independent, and
-  // compression is most of the cost of writing.
-  if (codec_ == Codec::Uncompressed || pending_ >= compress_batch_) seal_pending();
+  add_page(std::move(stored), page_values_);
   values_.clear();
   def_.clear();
   rep_.clear();

@@ -35,6 +35,13 @@ class ColumnWriter {
   void append_range(const Column& column, size_t begin, size_t end);
   size_t rows_for_budget(const Column& column, size_t begin, size_t end, int64_t budget) const;
   void finish_page();
+  // Stores a finished page body of `num_values` level entries (compressed later, in batches).
+  void add_page(std::vector<uint8_t> body, int64_t num_values);
+  // Encodes the whole pages of rows [begin, ...) in parallel when that applies; returns the
+  // first row it did not encode.
+  size_t append_bulk(const Column& column, size_t begin, size_t end);
+  template <class T>
+  size_t append_full_pages(const std::vector<T>& v, size_t begin, size_t end, MinMax<T>& stats);
   int64_t page_fill() const {
     return static_cast<int64_t>(values_.size() + (def_.size() + rep_.size()) / 8);
   }
