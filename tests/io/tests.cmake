@@ -32,7 +32,7 @@ find_program(RECSYS_NODE node)
 if(RECSYS_NODE AND NOT RECSYS_SANITIZE)
   add_executable(parquet_interop_write ${CMAKE_CURRENT_LIST_DIR}/parquet_interop_write.cpp)
   target_compile_options(parquet_interop_write PRIVATE ${RECSYS_WARNINGS})
-  target_link_libraries(parquet_interop_write PRIVATE recsys)
+  target_link_libraries(parquet_interop_write PRIVATE recsys_all)
   add_dependencies(recsys_io_tests parquet_interop_write)
   add_test(NAME io_duckdb_reads_ours
            COMMAND ${RECSYS_NODE} ${CMAKE_CURRENT_LIST_DIR}/duckdb_reads_ours.mjs

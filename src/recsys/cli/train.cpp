@@ -7,11 +7,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "recsys/cli/command.h"
+#include "recsys/core/error.h"
 #include "recsys/core/progress.h"
 #include "recsys/core/thread_setup.h"
-#include "recsys/model/baseline_config.h"
+#include "recsys/model/train_config.h"
 #include "recsys/model/train_model.h"
 
 namespace recsys::cli {
@@ -19,11 +21,12 @@ namespace {
 
 struct TrainFlags {
   std::string graph, model, config, output;
+  std::vector<std::string> settings;  // --set section.key=value (TOML value)
   int threads = 0;
   std::optional<uint64_t> seed;
   std::optional<int> epochs, dim, neighbours;
   std::optional<double> learning_rate;
-  bool force = false, quiet = false;
+  bool force = false, resume = false, quiet = false;
   std::string log_format = "text";
 };
 
@@ -35,8 +38,13 @@ void run(const TrainFlags& f) {
   r.model = f.model;
   r.output_dir = f.output;
   r.force = f.force;
-  if (!f.config.empty()) r.config = model::load_baseline_config(f.config);
-  if (f.seed) r.config.seed = *f.seed;
+  r.resume = f.resume;
+  if (!f.config.empty()) r.config = model::load_train_config(f.config);
+  for (const auto& setting : f.settings) {
+    if (setting.find('=') == std::string::npos)
+      throw ConfigError("--set " + setting + ": expected section.key=value");
+    r.config.apply_toml_string(setting + "\n", "--set " + setting);
+  }  if (f.seed) r.config.seed = *f.seed;
   if (f.epochs) r.config.mf_bpr.max_epochs = *f.epochs;
   if (f.dim) r.config.mf_bpr.dim = *f.dim;
   if (f.learning_rate) r.config.mf_bpr.learning_rate = *f.learning_rate;
@@ -44,13 +52,14 @@ void run(const TrainFlags& f) {
   const auto summary = model::train_model(r);
   if (progress_options().format == LogFormat::Json) {
     std::printf("%s\n", nlohmann::json({{"event", "train"},
-                                        {"model", f.model},
+                                        {"model", summary.manifest["model"]},
                                         {"output", f.output},
                                         {"train_seconds", summary.seconds}})
                             .dump()
                             .c_str());
   } else {
-    std::printf("model %s written to %s (%.2f s)\n", f.model.c_str(), f.output.c_str(),
+    std::printf("model %s written to %s (%.2f s)\n",
+                summary.manifest["model"].get<std::string>().c_str(), f.output.c_str(),
                 summary.seconds);
   }
   std::fflush(stdout);
@@ -60,11 +69,14 @@ const CommandRegistration registration("train", 30, [](CLI::App& app) {
   auto f = std::make_shared<TrainFlags>();
   auto* cmd = app.add_subcommand("train", "Train a model on a graph artifact");
   cmd->add_option("--graph", f->graph, "graph folder (recsys build-graph)")->required();
-  cmd->add_option("--model", f->model,
-                  "popularity, itemknn, mf-bpr, oracle (synthetic data) or common-neighbours")
-      ->required();
+  std::string models;
+  for (const auto& n : model::model_names()) models += (models.empty() ? "" : ", ") + n;
+  cmd->add_option("--model", f->model, "model to train (default: the config's `model`): " + models);
   cmd->add_option("--output", f->output, "model folder to write")->required();
-  cmd->add_option("--config", f->config, "TOML file (see configs/baselines.toml)");
+  cmd->add_option("--config", f->config,
+                  "TOML file (configs/cf.toml: recommended for implicit feedback; "
+                  "configs/baselines.toml documents the baselines)");
+  cmd->add_option("--set", f->settings, "override one config key: section.key=value (repeatable)");
   cmd->add_option("--threads", f->threads, "worker threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--seed", f->seed, "overrides the config's seed");
   cmd->add_option("--epochs", f->epochs, "overrides mf_bpr.max_epochs");
@@ -72,6 +84,8 @@ const CommandRegistration registration("train", 30, [](CLI::App& app) {
   cmd->add_option("--learning-rate", f->learning_rate, "overrides mf_bpr.learning_rate");
   cmd->add_option("--neighbours", f->neighbours, "overrides itemknn.neighbours");
   cmd->add_flag("--force", f->force, "replace an existing output folder");
+  cmd->add_flag("--resume", f->resume,
+                "continue from the latest checkpoint in <output>.checkpoint (after a crash)");
   cmd->add_flag("--quiet,-q", f->quiet, "no progress output");
   cmd->add_option("--log-format", f->log_format, "text or json");
   cmd->callback([f] { run(*f); });

@@ -162,4 +162,10 @@ void TomlTable::reject_unknown_keys() const {
   }
 }
 
+bool TomlTable::contains_section(const std::string& section) const {
+  const std::string prefix = section + ".";
+  auto it = values_.lower_bound(prefix);
+  return it != values_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+}
+
 }  // namespace recsys

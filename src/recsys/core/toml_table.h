@@ -32,6 +32,8 @@ class TomlTable {
   static TomlTable parse_string(const std::string& text, const std::string& source_name);
 
   bool contains(const std::string& key) const { return values_.count(key) != 0; }
+  // Whether any key lies in the section ("section.<key>...").
+  bool contains_section(const std::string& section) const;
   // Each getter returns nothing when the key is absent and throws ConfigError
   // naming the key when its value has the wrong type.
   std::optional<int64_t> get_integer(const std::string& key);

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "recsys/eval/user_item_lists.h"
-#include "recsys/model/baseline_config.h"
+#include "recsys/model/train_config.h"
 
 namespace recsys::model {
 

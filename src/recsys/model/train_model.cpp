@@ -13,6 +13,7 @@
 #include "recsys/model/item_knn.h"
 #include "recsys/model/mf_bpr.h"
 #include "recsys/model/model_manifest.h"
+#include "recsys/model/model_registry.h"
 #include "recsys/model/npy_file.h"
 #include "recsys/model/oracle_scorer.h"
 
@@ -46,13 +47,25 @@ const std::vector<std::string>& baseline_model_names() {
   return names;
 }
 
-TrainSummary train_model(const TrainRequest& r) {
-  const auto& names = baseline_model_names();
-  if (std::find(names.begin(), names.end(), r.model) == names.end())
-    throw ConfigError(
-        fmt::format("--model: unknown model \"{}\" (popularity, itemknn, mf-bpr, "
-                    "oracle, common-neighbours)",
-                    r.model));
+std::vector<std::string> model_names() {
+  auto names = baseline_model_names();
+  for (const auto& def : registered_models()) names.push_back(def.name);
+  return names;
+}
+
+TrainSummary train_model(const TrainRequest& request) {
+  TrainRequest r = request;
+  if (r.model.empty()) r.model = r.config.model;
+  const auto names = model_names();
+  if (std::find(names.begin(), names.end(), r.model) == names.end()) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    if (r.model.empty())
+      throw ConfigError(fmt::format("--model: no model given (and no `model` key in the config); "
+                                    "one of {}",
+                                    list));
+    throw ConfigError(fmt::format("--model: unknown model \"{}\" ({})", r.model, list));
+  }
   r.config.validate();
   const auto start = std::chrono::steady_clock::now();
   const auto graph = graph::GraphArtifact::open(r.graph_dir);
@@ -120,6 +133,15 @@ TrainSummary train_model(const TrainRequest& r) {
   } else if (r.model == "oracle") {
     m["scorer"] = "oracle";
     m["data_dir"] = std::filesystem::absolute(data_dir).lexically_normal().string();
+  } else {
+    const ModelDefinition& def = *find_registered_model(r.model);
+    if (def.read_config) config[def.section] = r.config.section(def.section);
+    const auto checkpoint_dir = std::filesystem::path(r.output_dir.string() + ".checkpoint");
+    TrainContext context{graph, r.graph_dir, r.config, dir,           m,
+                         config, files,       checkpoint_dir, r.resume};
+    def.train(context);
+    if (!m.contains("scorer"))
+      throw InvalidArgument(fmt::format("model {} did not set its scorer", r.model));
   }
   m["config"] = config;
   m["files"] = files;
@@ -127,6 +149,8 @@ TrainSummary train_model(const TrainRequest& r) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_json(dir / "manifest.json", m);
   out.commit();
+  std::error_code ignored;
+  std::filesystem::remove_all(r.output_dir.string() + ".checkpoint", ignored);
   return {m, m["train_seconds"].get<double>()};
 }
 

@@ -9,6 +9,7 @@
 #include "recsys/model/graph_lists.h"
 #include "recsys/model/item_knn.h"
 #include "recsys/model/model_manifest.h"
+#include "recsys/model/model_registry.h"
 #include "recsys/model/npy_file.h"
 #include "recsys/model/oracle_scorer.h"
 
@@ -153,11 +154,17 @@ std::unique_ptr<TrainedModel> TrainedModel::open(const std::filesystem::path& mo
       throw FormatError(fmt::format("{}: oracle model without \"data_dir\"",
                                     (model_dir / "manifest.json").string()));
     model = std::make_unique<OracleModel>(m["data_dir"].get<std::string>(), graph);
+  } else if (const auto* def = find_registered_scorer(scorer)) {
+    model = def->open(model_dir, m, graph);
   } else {
     throw FormatError(
-        fmt::format("{}: unknown scorer \"{}\" (popularity, common-neighbours, "
-                    "itemknn, embeddings, oracle)",
-                    (model_dir / "manifest.json").string(), scorer));
+        fmt::format("{}: unknown scorer \"{}\" (this build knows popularity, "
+                    "common-neighbours, itemknn, embeddings, oracle{})",
+                    (model_dir / "manifest.json").string(), scorer, [] {
+                      std::string more;
+                      for (const auto& s : registered_scorers()) more += ", " + s.scorer;
+                      return more;
+                    }()));
   }
   model->name_ = m["model"].get<std::string>();
   model->manifest_ = std::move(m);

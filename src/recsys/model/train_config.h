@@ -1,6 +1,9 @@
 #pragma once
-// Parameters of the baseline models, each defined once here with its default.
-// TOML (configs/baselines.toml documents the same keys):
+// Parameters of `recsys train`. The baselines' parameters are defined here with their defaults;
+// every registered model (model_registry.h) reads its own section through its read_config, and
+// the effective values are kept in `sections`.
+// TOML (configs/baselines.toml documents the baseline keys, configs/cf.toml a recommended setup):
+//   model = "..."                the model to train when --model is not given
 //   seed = 42                    every random choice of training (MF-BPR init, sampling, hold-out)
 //   [itemknn]
 //   neighbours = 100             most similar items kept per item (cosine)
@@ -17,7 +20,9 @@
 //                                when the graph has no separate validation split
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace recsys::model {
 
@@ -37,18 +42,30 @@ struct MfBprConfig {
   double holdout_fraction = 0.1;
 };
 
-struct BaselineConfig {
+struct TrainConfig {
+  std::string model;  // empty: --model must name one
   uint64_t seed = 42;
   ItemKnnConfig itemknn;
   MfBprConfig mf_bpr;
+  // Registered models' parameters as set so far (section name -> effective values).
+  std::map<std::string, nlohmann::json> sections;
 
   // Throws ConfigError naming the key when a value is out of range.
   void validate() const;
   nlohmann::json to_json() const;
+
+  // Overrides values with a TOML document's keys (a file, or "--set key=value" text); throws
+  // IoError / ConfigError (file:line, key) on an unreadable file, a wrong type, an out-of-range
+  // value or an unknown key.
+  void apply_toml_file(const std::filesystem::path& toml_file);
+  void apply_toml_string(const std::string& text, const std::string& source_name);
+
+  // The effective parameters of a registered model's section: what was applied, else its
+  // defaults. Throws ConfigError for a section no registered model reads.
+  nlohmann::json section(const std::string& name) const;
 };
 
-// Defaults overridden by the file's keys; throws IoError / ConfigError (file:line, key) on an
-// unreadable file, a wrong type, an out-of-range value or an unknown key.
-BaselineConfig load_baseline_config(const std::filesystem::path& toml_file);
+// Defaults overridden by the file's keys (apply_toml_file).
+TrainConfig load_train_config(const std::filesystem::path& toml_file);
 
 }  // namespace recsys::model
