@@ -1,9 +1,9 @@
 #pragma once
 // Models that `recsys train` can train and `recsys evaluate` can read back, each defined in its
 // own file and registered there with a static ModelRegistration / ScorerRegistration (the
-// library is linked whole-archive, so every registration is kept). The baselines of
-// train_model.cpp are built in; every other model (graph filters, the LibTorch GNNs of
-// model/gnn/) registers here, so adding a model touches no shared file.
+// library is linked whole-archive, so every registration is kept): the baselines
+// (baseline_models.cpp), graph filters, the LibTorch GNNs of model/gnn/. Adding a model touches
+// no shared file.
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -1,12 +1,8 @@
 #pragma once
-// `recsys train`: trains a baseline on a graph artifact and writes a model
-// folder (manifest.json + model files, atomically). Models:
-//   popularity         place score = training degree (users who interacted)
-//   itemknn            cosine item-item neighbours (item_knn.h)
-//   mf-bpr             matrix factorisation with BPR + Adam, early stopping (mf_bpr.h)
-//   oracle             the generator's true preference score (synthetic data only)
-//   common-neighbours  popularity for places, common training friends for friends
-// and every model registered in model_registry.h (graph filters, LibTorch GNNs).
+// `recsys train`: trains a model on a graph artifact and writes a model folder (manifest.json +
+// model files, atomically). The models are those registered in model_registry.h: the baselines
+// (baseline_models.cpp: popularity, common-neighbours, itemknn, mf-bpr, oracle), graph filters
+// and the LibTorch GNNs of model/gnn/.
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -30,8 +26,7 @@ struct TrainSummary {
   double seconds = 0;
 };
 
-const std::vector<std::string>& baseline_model_names();
-// The baselines plus every registered model (model_registry.h).
+// Every registered model's name, sorted.
 std::vector<std::string> model_names();
 
 // Throws ConfigError naming --model for an unknown model, FormatError naming the missing file
