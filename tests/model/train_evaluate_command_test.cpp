@@ -123,7 +123,8 @@ TEST(TrainEvaluateCommand, EveryBaselineEndToEnd) {
   const auto mf = train_and_evaluate("mf-bpr", "--epochs 30");
   const auto oracle = train_and_evaluate("oracle");
   const auto cn = train_and_evaluate("common-neighbours");
-  for (const auto* m : {&pop, &knn, &mf, &oracle, &cn}) {
+  const auto city = train_and_evaluate("city-popularity");
+  for (const auto* m : {&pop, &knn, &mf, &oracle, &cn, &city}) {
     for (const char* key :
          {"users", "recall@10", "recall@20", "recall@50", "ndcg@20", "hit@20", "mrr", "coverage@20",
           "group.cold_start.users", "group.activity=5-19.users", "evaluate_seconds"})
@@ -144,6 +145,11 @@ TEST(TrainEvaluateCommand, EveryBaselineEndToEnd) {
   EXPECT_GT(mf["recall@20"].get<double>(), p);
   EXPECT_GT(cn["friends.recall@20"].get<double>(), 0.1);
   EXPECT_DOUBLE_EQ(cn["recall@20"].get<double>(), p);  // places: popularity
+  // Users mostly visit their home city: its popular places beat global popularity, also for
+  // cold-start users.
+  EXPECT_GT(city["recall@20"].get<double>(), 2 * p);
+  EXPECT_GT(city["group.cold_start.recall@20"].get<double>(),
+            pop["group.cold_start.recall@20"].get<double>());
   // The model folder.
   const auto manifest = nlohmann::json::parse(read(scratch() / "model-mf-bpr" / "manifest.json"));
   EXPECT_EQ(manifest["format"], "recsys-model");

@@ -2,6 +2,9 @@
 // each is trained into a model folder and read back, registered like every other model.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <span>
+
 #include "recsys/core/error.h"
 #include "recsys/eval/dot_product_scorer.h"
 #include "recsys/eval/popularity_scorer.h"
@@ -63,6 +66,57 @@ class CommonNeighboursModel : public PopularityModel {
  private:
   eval::UserItemLists friends_;
   CommonNeighboursScorer friend_scorer_;
+};
+
+// City popularity: the user's home-city places first (by training degree), then the others.
+// Users without a known home city (or graphs without cities) get plain popularity.
+class CityPopularityScorer : public eval::BlockScorer {
+ public:
+  CityPopularityScorer(std::vector<float> degree, std::span<const int32_t> home_city,
+                       std::span<const int32_t> place_city)
+      : degree_(std::move(degree)), home_city_(home_city), place_city_(place_city) {
+    float top = 0;
+    for (float d : degree_) top = std::max(top, d);
+    home_bonus_ = top + 1;
+  }
+  int64_t n_items() const override { return static_cast<int64_t>(degree_.size()); }
+  void score(const int32_t* users, int64_t n, float* out) const override {
+    const auto items = degree_.size();
+    for (int64_t r = 0; r < n; ++r) {
+      float* row = out + r * static_cast<int64_t>(items);
+      const int32_t u = users[r];
+      if (u < 0 || (!home_city_.empty() && static_cast<size_t>(u) >= home_city_.size()))
+        throw InvalidArgument(fmt::format("city-popularity: unknown user {}", u));
+      const int32_t city = home_city_.empty() ? -1 : home_city_[static_cast<size_t>(u)];
+      for (size_t i = 0; i < items; ++i)
+        row[i] = degree_[i] + (city >= 0 && place_city_[i] == city ? home_bonus_ : 0.0f);
+    }
+  }
+
+ private:
+  std::vector<float> degree_;
+  std::span<const int32_t> home_city_, place_city_;
+  float home_bonus_ = 1;
+};
+
+class CityPopularityModel : public TrainedModel {
+ public:
+  CityPopularityModel(const std::filesystem::path& dir, const graph::GraphArtifact& g)
+      : scorer_(load(dir, g), cities(g, "user.home_city"), cities(g, "place.city")) {}
+  const eval::BlockScorer& place_scorer() const override { return scorer_; }
+
+ private:
+  static std::vector<float> load(const std::filesystem::path& dir, const graph::GraphArtifact& g) {
+    std::vector<int64_t> shape;
+    auto scores = read_npy_f32(dir / "place_scores.npy", &shape);
+    expect_npy_shape(dir / "place_scores.npy", shape, {g.n_places()});
+    return scores;
+  }
+  static std::span<const int32_t> cities(const graph::GraphArtifact& g, const char* name) {
+    return g.has("user.home_city") && g.has("place.city") ? g.array<int32_t>(name)
+                                                          : std::span<const int32_t>();
+  }
+  CityPopularityScorer scorer_;
 };
 
 // ---- itemknn ---------------------------------------------------------------------------------
@@ -202,6 +256,9 @@ std::unique_ptr<TrainedModel> open_oracle(const std::filesystem::path& dir,
 
 const ModelRegistration popularity{
     {"popularity", "place score = number of training users", "", nullptr, train_popularity}};
+const ModelRegistration city_popularity{
+    {"city-popularity", "the home city's places by training degree, then the rest", "", nullptr,
+     train_popularity}};
 const ModelRegistration common_neighbours{
     {"common-neighbours", "popularity for places, common training friends for friends", "",
      nullptr, train_popularity}};
@@ -215,6 +272,8 @@ const ModelRegistration oracle{
      train_oracle}};
 
 const ScorerRegistration popularity_scorer{{"popularity", open_model<PopularityModel>}};
+const ScorerRegistration city_popularity_scorer{
+    {"city-popularity", open_model<CityPopularityModel>}};
 const ScorerRegistration common_neighbours_scorer{
     {"common-neighbours", open_model<CommonNeighboursModel>}};
 const ScorerRegistration itemknn_scorer{{"itemknn", open_model<ItemKnnModel>}};
