@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Baseline benchmark: popularity, item-kNN, MF-BPR (the oracle on synthetic data, the
-# common-neighbours friend heuristic where there are friendships) on the
-# default synthetic data set, cf/ml-1m, cf/lastfm and lbsn/yelp-1k. For each: train and
-# evaluate with /usr/bin/time -v, then print a markdown table (Recall@20, NDCG@20, train and
-# evaluation seconds (whole process), peak RSS of train / evaluate, friends Recall@20 / AUC).
-#   bench/baselines.sh [WORK_DIR] [RECSYS_BINARY]
-# Defaults: /tmp/recsys-baselines, build/release/recsys. Data and graphs are reused when present.
+# Model benchmark: every model with its default configuration (plus the oracle and
+# city popularity on synthetic data, the common-neighbours friend heuristic where there are
+# friendships) on the default synthetic data set, cf/ml-1m, cf/lastfm and lbsn/yelp-1k. For each:
+# train and evaluate with /usr/bin/time -v, then print a markdown table (Recall@20, NDCG@20,
+# cold-start Recall@20, train and evaluation seconds (whole process), peak RSS of train /
+# evaluate, friends Recall@20 / AUC).
+#   bench/models.sh [WORK_DIR] [RECSYS_BINARY]
+# Defaults: /tmp/recsys-models, build/release/recsys. Data and graphs are reused when present.
+# MODELS="a b" replaces the list of models trained on every data set; DATASETS="x y" the data
+# sets.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-WORK="${1:-/tmp/recsys-baselines}"
+WORK="${1:-/tmp/recsys-models}"
 BIN="${2:-$ROOT/build/release/recsys}"
 SHARED="$ROOT/../shared/data"
 PY=/usr/bin/python3
@@ -46,11 +49,11 @@ PY
 
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
-for data in synthetic ml-1m lastfm yelp-1k; do
-  models="popularity itemknn mf-bpr"
-  [ "$data" = synthetic ] && models="$models oracle"
+for data in ${DATASETS:-synthetic ml-1m lastfm yelp-1k}; do
+  models="${MODELS:-popularity itemknn mf-bpr}"
+  [ "$data" = synthetic ] && [ -z "${MODELS:-}" ] && models="$models oracle city-popularity"
   # Friend recommendation: the common-neighbours heuristic where there are friendships.
-  if $PY -c "import json, sys; sys.exit('user_user.test' not in json.load(open(sys.argv[1]))['relations'])" \
+  if [ -z "${MODELS:-}" ] && $PY -c "import json, sys; sys.exit('user_user.test' not in json.load(open(sys.argv[1]))['relations'])" \
     "$WORK/$data/graph/manifest.json"; then
     models="$models common-neighbours"
   fi
@@ -68,7 +71,9 @@ import json, sys
 m = json.load(open(sys.argv[1]))
 man = json.load(open(sys.argv[8]))
 epochs = man.get("training", {}).get("best_epoch", "")
+cold = m.get("group.cold_start.recall@20")
 print("\t".join([sys.argv[2], sys.argv[3], f"{m['recall@20']:.4f}", f"{m['ndcg@20']:.4f}",
+                 "" if cold is None else f"{cold:.4f}",
                  sys.argv[4], sys.argv[6], f"{max(float(sys.argv[5]), float(sys.argv[7])):.0f}",
                  str(int(m["users"])), str(epochs),
                  f"{m['friends.recall@20']:.4f}" if "friends.recall@20" in m else "",
@@ -79,9 +84,9 @@ done
 
 $PY - "$RESULTS" <<'PY'
 import sys
-print("| data set | model | Recall@20 | NDCG@20 | train s | evaluate s | peak RSS MB | users evaluated"
-      " | best epoch | friends Recall@20 | friends AUC |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| data set | model | Recall@20 | NDCG@20 | cold-start Recall@20 | train s | evaluate s"
+      " | peak RSS MB | users evaluated | best epoch | friends Recall@20 | friends AUC |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for line in open(sys.argv[1]):
     print("| " + " | ".join(line.rstrip("\n").split("\t")) + " |")
 PY
