@@ -4,7 +4,10 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <string>
 
 #include "recsys/core/error.h"
 #include "recsys/io/atomic_file.h"
@@ -123,6 +126,26 @@ TEST(ParquetCodec, EveryCodecRoundTripsAndRejectsGarbage) {
   EXPECT_THROW(decompress(format::kLz4, data.data(), 10, 10, scratch, "ctx"), FormatError);
 }
 
+TEST(ParquetCodec, CompressToWritesWhatCompressDoesIntoACallersBuffer) {
+  std::vector<uint8_t> data;
+  for (int i = 0; i < 70000; ++i) data.push_back(static_cast<uint8_t>(i % 7 == 0 ? i : i % 5));
+  for (Codec c : {Codec::Uncompressed, Codec::Snappy, Codec::Zstd, Codec::Gzip}) {
+    std::vector<uint8_t> want;
+    compress(c, 0, data.data(), data.size(), want);
+    const size_t bound = max_compressed_size(c, data.size());
+    EXPECT_GE(bound, want.size()) << to_string(c);
+    std::vector<uint8_t> buffer(bound + 16, 0xEE);
+    const size_t n = compress_to(c, 0, data.data(), data.size(), buffer.data(), bound);
+    EXPECT_EQ(std::vector<uint8_t>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n)),
+              want)
+        << to_string(c);
+    EXPECT_EQ(buffer[bound], 0xEE) << to_string(c);  // nothing written past the capacity
+    EXPECT_THROW(compress_to(c, 0, data.data(), data.size(), buffer.data(), bound - 1),
+                 InvalidArgument)
+        << to_string(c);
+  }
+}
+
 TEST(ParquetStatistics, TimestampsAndFloatOrdering) {
   EXPECT_EQ(format_timestamp_micros(0), "1970-01-01T00:00:00.000000Z");
   EXPECT_EQ(format_timestamp_micros(1704164645000006), "2024-01-02T03:04:05.000006Z");
@@ -199,6 +222,27 @@ TEST(AtomicFile, CommitRenamesAndDiscardRemoves) {
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
   EXPECT_EQ(n, 1u);
   EXPECT_THROW(io::AtomicFile(dir / "missing" / "c.bin"), IoError);
+  fs::remove_all(dir);
+}
+
+TEST(AtomicFile, WritebackBetweenWritesKeepsEveryByte) {
+  fs::path dir = fs::temp_directory_path() / ("recsys-atomic-wb-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string want;
+  {
+    io::AtomicFile f(dir / "w.bin");
+    for (int i = 0; i < 50; ++i) {
+      std::string chunk(static_cast<size_t>(1000 + i * 37), static_cast<char>('a' + i % 26));
+      f.write(chunk.data(), chunk.size());
+      want += chunk;
+      f.start_writeback(i % 2 == 0 ? 0 : 1 << 20);  // now, or not yet (under 1 MB pending)
+    }
+    EXPECT_EQ(f.size(), static_cast<int64_t>(want.size()));
+    f.commit();
+    f.start_writeback();  // after commit: nothing to do, no error
+  }
+  std::ifstream in(dir / "w.bin", std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), want);
   fs::remove_all(dir);
 }
 

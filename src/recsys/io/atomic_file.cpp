@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -55,6 +56,7 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
       temporary_(std::move(other.temporary_)),
       fd_(std::exchange(other.fd_, -1)),
       size_(other.size_),
+      writeback_from_(other.writeback_from_),
       committed_(other.committed_) {
   other.temporary_.clear();
 }
@@ -67,6 +69,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     other.temporary_.clear();
     fd_ = std::exchange(other.fd_, -1);
     size_ = other.size_;
+    writeback_from_ = other.writeback_from_;
     committed_ = other.committed_;
   }
   return *this;
@@ -87,6 +90,15 @@ void AtomicFile::write(const void* data, size_t size) {
     left -= static_cast<size_t>(n);
   }
   size_ += static_cast<int64_t>(size);
+}
+
+void AtomicFile::start_writeback(int64_t min_bytes) {
+  if (fd_ < 0 || size_ - writeback_from_ < std::max<int64_t>(min_bytes, 1)) return;
+#ifdef __linux__
+  // Ignored on failure (e.g. a file system without it): commit() still fsyncs everything.
+  (void)::sync_file_range(fd_, writeback_from_, size_ - writeback_from_, SYNC_FILE_RANGE_WRITE);
+#endif
+  writeback_from_ = size_;
 }
 
 void AtomicFile::commit() {

@@ -11,6 +11,7 @@
 #include "recsys/core/random_stream.h"
 #include "recsys/eval/dot_product_scorer.h"
 #include "recsys/eval/top_k_evaluator.h"
+#include "recsys/model/holdout_split.h"
 
 namespace recsys::model {
 namespace {
@@ -21,34 +22,6 @@ inline int64_t draw(uint64_t key, int64_t n) {
 }
 inline uint64_t key_of(uint64_t seed, uint64_t a, uint64_t b) {
   return mix64(mix64(seed ^ 0x6d662d627072ULL) + a * 0x9e3779b97f4a7c15ULL) + b;
-}
-
-struct Split {
-  eval::UserItemLists train, valid;
-};
-
-// Holds out round(fraction * degree) of each user's items (users with >= 3 items, at least 1).
-Split hold_out(const eval::UserItemLists& lists, int64_t n_users, double fraction, uint64_t seed) {
-  std::vector<std::vector<int32_t>> train(static_cast<size_t>(n_users)),
-      valid(static_cast<size_t>(n_users));
-  for (int64_t u = 0; u < n_users; ++u) {
-    auto items = lists.items_of(u);
-    std::vector<int32_t> row(items.begin(), items.end());
-    if (row.size() >= 3) {
-      const size_t k = std::max<size_t>(1, static_cast<size_t>(std::lround(fraction * row.size())));
-      RandomStream rng(seed, StreamKind::Validation, static_cast<uint64_t>(u));
-      for (int32_t pick :
-           rng.sample_distinct(static_cast<int32_t>(row.size()), static_cast<int32_t>(k)))
-        valid[static_cast<size_t>(u)].push_back(row[static_cast<size_t>(pick)]);
-      std::sort(valid[static_cast<size_t>(u)].begin(), valid[static_cast<size_t>(u)].end());
-      std::vector<int32_t> rest;
-      std::set_difference(row.begin(), row.end(), valid[static_cast<size_t>(u)].begin(),
-                          valid[static_cast<size_t>(u)].end(), std::back_inserter(rest));
-      row = std::move(rest);
-    }
-    train[static_cast<size_t>(u)] = std::move(row);
-  }
-  return {eval::UserItemLists::from_lists(train), eval::UserItemLists::from_lists(valid)};
 }
 
 class Adam {
@@ -93,15 +66,10 @@ MfBprResult train_mf_bpr(const eval::UserItemLists& train_in, const eval::UserIt
     throw InvalidArgument(
         fmt::format("mf-bpr: {} user rows for {} users", train_in.n_users(), n_users));
   MfBprResult result;
-  Split split;
-  if (valid_in.n_entries() > 0) {
-    split = {train_in, valid_in};
-    result.validation = "graph valid split";
-  } else {
-    split = hold_out(train_in, n_users, config.holdout_fraction, seed);
-    result.validation = fmt::format("{:.0f}% of each user's training places held out",
-                                    100 * config.holdout_fraction);
-  }
+  const TrainValidSplit split = valid_in.n_entries() > 0
+                                    ? TrainValidSplit{train_in, valid_in, "graph valid split"}
+                                    : hold_out(train_in, n_users, config.holdout_fraction, seed);
+  result.validation = split.validation;
   const auto& train = split.train;
   const auto& valid = split.valid;
   if (valid.n_entries() == 0)

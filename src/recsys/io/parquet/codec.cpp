@@ -5,6 +5,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include "recsys/core/error.h"
@@ -77,27 +78,44 @@ size_t initial_capacity(size_t compressed, size_t declared) {
 
 }  // namespace
 
-void compress(Codec codec, int level, const uint8_t* data, size_t size, std::vector<uint8_t>& out) {
+size_t max_compressed_size(Codec codec, size_t size) {
   switch (codec) {
     case Codec::Uncompressed:
-      out.assign(data, data + size);
-      return;
+      return size;
+    case Codec::Snappy:
+      return snappy::MaxCompressedLength(size);
+    case Codec::Zstd:
+      return ZSTD_compressBound(size);
+    case Codec::Gzip:
+      // zlib's bound plus the gzip wrapper (18 bytes instead of zlib's 6), with margin.
+      return static_cast<size_t>(compressBound(static_cast<uLong>(size))) + 64;
+  }
+  return size;
+}
+
+size_t compress_to(Codec codec, int level, const uint8_t* data, size_t size, uint8_t* out,
+                   size_t capacity) {
+  if (capacity < max_compressed_size(codec, size)) {
+    throw InvalidArgument(std::string(to_string(codec)) + " compression: output buffer of " +
+                          std::to_string(capacity) + " bytes is too small for " +
+                          std::to_string(size) + " input bytes");
+  }
+  switch (codec) {
+    case Codec::Uncompressed:
+      if (size) std::memcpy(out, data, size);
+      return size;
     case Codec::Snappy: {
-      out.resize(snappy::MaxCompressedLength(size));
       size_t n = 0;
-      snappy::RawCompress(reinterpret_cast<const char*>(data), size,
-                          reinterpret_cast<char*>(out.data()), &n);
-      out.resize(n);
-      return;
+      snappy::RawCompress(reinterpret_cast<const char*>(data), size, reinterpret_cast<char*>(out),
+                          &n);
+      return n;
     }
     case Codec::Zstd: {
-      out.resize(ZSTD_compressBound(size));
-      size_t n = ZSTD_compressCCtx(zstd_cctx(), out.data(), out.size(), data, size,
+      size_t n = ZSTD_compressCCtx(zstd_cctx(), out, capacity, data, size,
                                    level == 0 ? ZSTD_CLEVEL_DEFAULT : level);
       if (ZSTD_isError(n))
         throw IoError(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
-      out.resize(n);
-      return;
+      return n;
     }
     case Codec::Gzip: {
       z_stream zs{};
@@ -105,19 +123,23 @@ void compress(Codec codec, int level, const uint8_t* data, size_t size, std::vec
                        Z_DEFAULT_STRATEGY) != Z_OK) {
         throw IoError("gzip: deflateInit2 failed");
       }
-      out.resize(deflateBound(&zs, size) + 32);
       zs.next_in = const_cast<Bytef*>(data);
       zs.avail_in = static_cast<uInt>(size);
-      zs.next_out = out.data();
-      zs.avail_out = static_cast<uInt>(out.size());
+      zs.next_out = out;
+      zs.avail_out = static_cast<uInt>(capacity);
       int rc = deflate(&zs, Z_FINISH);
       size_t n = zs.total_out;
       deflateEnd(&zs);
       if (rc != Z_STREAM_END) throw IoError("gzip compression failed");
-      out.resize(n);
-      return;
+      return n;
     }
   }
+  return 0;
+}
+
+void compress(Codec codec, int level, const uint8_t* data, size_t size, std::vector<uint8_t>& out) {
+  out.resize(max_compressed_size(codec, size));
+  out.resize(compress_to(codec, level, data, size, out.data(), out.size()));
 }
 
 const uint8_t* decompress(int32_t codec, const uint8_t* data, size_t size, size_t uncompressed_size,

@@ -16,6 +16,13 @@ int32_t format_codec(Codec codec);
 
 // Replaces `out` with the compressed bytes of [data, data + size).
 void compress(Codec codec, int level, const uint8_t* data, size_t size, std::vector<uint8_t>& out);
+// The most bytes compress_to() can produce for `size` input bytes.
+size_t max_compressed_size(Codec codec, size_t size);
+// Compresses [data, data + size) into out[0, capacity) and returns the bytes written;
+// `capacity` must be at least max_compressed_size(codec, size). No allocation for
+// snappy / uncompressed, so a caller can reuse one buffer for many pages.
+size_t compress_to(Codec codec, int level, const uint8_t* data, size_t size, uint8_t* out,
+                   size_t capacity);
 
 // Decompresses a page. Returns a pointer to exactly `uncompressed_size` bytes: `data`
 // itself for UNCOMPRESSED, otherwise `scratch`. Throws FormatError starting with

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <exception>
 #include <string_view>
@@ -13,6 +14,10 @@
 
 namespace recsys::parquet {
 namespace {
+
+// A streaming column asks the kernel to write back every this many bytes, so the
+// final fsync finds most of the file already on disk.
+constexpr int64_t kWritebackBytes = 4 << 20;
 
 bool is_list(ColumnType t) {
   return t == ColumnType::ListInt32 || t == ColumnType::ListFloat;
@@ -73,11 +78,12 @@ void put_levels(std::vector<uint8_t>& out, const std::vector<uint8_t>& levels, i
 
 }  // namespace
 
-ColumnWriter::ColumnWriter(Field field, const WriterOptions& options)
+ColumnWriter::ColumnWriter(Field field, const WriterOptions& options, io::AtomicFile* stream)
     : field_(std::move(field)),
       codec_(options.codec),
       level_(options.compression_level),
       page_bytes_(std::max<int64_t>(options.page_bytes, 1024)),
+      stream_(stream),
       compress_batch_(static_cast<size_t>(2 * std::max(1, omp_get_max_threads()))) {
   physical_type_ = physical_type_of(field_.type);
   if (is_list(field_.type)) {
@@ -289,18 +295,11 @@ void ColumnWriter::recycle(std::vector<uint8_t> buffer) {
 }
 
 void ColumnWriter::add_page(std::vector<uint8_t> body, int64_t num_values) {
-  Page page;
-  page.uncompressed = body.size();
-  page.num_values = static_cast<int32_t>(num_values);
-  page.body = std::move(body);
-  chunk_bytes_ += static_cast<int64_t>(page.uncompressed);  // provisional until sealed
-  chunk_uncompressed_ += static_cast<int64_t>(page.uncompressed);
-  chunk_values_ += num_values;
-  pages_.push_back(std::move(page));
-  ++pending_;
+  pending_bytes_ += static_cast<int64_t>(body.size());
+  pending_.push_back({std::move(body), static_cast<int32_t>(num_values)});
   // Pages are compressed a few at a time, in parallel: they are independent, and
   // compression is most of the cost of writing.
-  if (codec_ == Codec::Uncompressed || pending_ >= compress_batch_) seal_pending();
+  if (codec_ == Codec::Uncompressed || pending_.size() >= compress_batch_) seal_pending();
 }
 
 template <class T>
@@ -309,23 +308,24 @@ size_t ColumnWriter::append_full_pages(const std::vector<T>& v, size_t begin, si
   const size_t rows_per_page = (static_cast<size_t>(page_bytes_) + sizeof(T) - 1) / sizeof(T);
   const size_t pages = (end - begin) / rows_per_page;
   if (pages < 2) return begin;
-  std::vector<std::vector<uint8_t>> bodies(pages);
+  seal_pending();  // earlier pages go out first
+  // Pages are compressed straight from the column's values (PLAIN is their bytes), their
+  // min/max taken on the same thread while they are in cache.
   std::vector<MinMax<T>> page_stats(pages);
-  for (auto& b : bodies) b = take_buffer();
-  const auto n = static_cast<int64_t>(pages);
-#pragma omp parallel for schedule(static)
-  for (int64_t k = 0; k < n; ++k) {
-    const T* src = v.data() + begin + static_cast<size_t>(k) * rows_per_page;
-    const auto* bytes = reinterpret_cast<const uint8_t*>(src);
-    bodies[static_cast<size_t>(k)].assign(bytes, bytes + rows_per_page * sizeof(T));
-    page_stats[static_cast<size_t>(k)].update(src, rows_per_page);
-  }
-  for (size_t k = 0; k < pages; ++k) {
-    if (page_stats[k].any) {
-      stats.update_one(page_stats[k].min);
-      stats.update_one(page_stats[k].max);
+  emit_pages(pages, /*overlap=*/true, [&](size_t k) {
+    const T* src = v.data() + begin + k * rows_per_page;
+    page_stats[k].update(src, rows_per_page);
+    PageInput in;
+    in.data = reinterpret_cast<const uint8_t*>(src);
+    in.size = rows_per_page * sizeof(T);
+    in.num_values = static_cast<int32_t>(rows_per_page);
+    return in;
+  });
+  for (const MinMax<T>& p : page_stats) {
+    if (p.any) {
+      stats.update_one(p.min);
+      stats.update_one(p.max);
     }
-    add_page(std::move(bodies[k]), static_cast<int64_t>(rows_per_page));
   }
   return begin + pages * rows_per_page;
 }
@@ -374,53 +374,161 @@ void ColumnWriter::finish_page() {
 }
 
 void ColumnWriter::seal_pending() {
-  const size_t first = pages_.size() - pending_;
-  const auto n = static_cast<int64_t>(pending_);
-  if (codec_ != Codec::Uncompressed) {
-    std::vector<std::vector<uint8_t>> out(pending_);
-    for (auto& buffer : out) buffer = take_buffer();  // recycled: fresh pages cost page faults
-    std::exception_ptr error;
-#pragma omp parallel for schedule(dynamic, 1) if (n > 1)
+  if (pending_.empty()) return;
+  std::vector<Pending> batch = std::move(pending_);
+  pending_.clear();
+  pending_bytes_ = 0;
+  emit_pages(batch.size(), /*overlap=*/false, [&](size_t k) {
+    PageInput in;
+    in.data = batch[k].body.data();
+    in.size = batch[k].body.size();
+    in.num_values = batch[k].num_values;
+    in.owned = &batch[k].body;
+    return in;
+  });
+}
+
+template <class Source>
+void ColumnWriter::emit_pages(size_t count, bool overlap, const Source& source) {
+  if (count == 0) return;
+  const bool compressing = codec_ != Codec::Uncompressed;
+  const bool streaming = stream_ != nullptr;
+  // Without overlap every page is compressed into its own (recycled) buffer; with it,
+  // into one buffer per thread, written (or copied) before the thread's next page.
+  const bool per_thread = overlap && compressing;
+  const auto threads = static_cast<size_t>(omp_get_max_threads());
+  if (per_thread && scratch_.size() < threads) scratch_.resize(threads);
+  std::vector<PageInput> inputs(count);
+  std::vector<Prepared> prepared(count);
+  std::vector<std::vector<uint8_t>> stored(count);
+  if (compressing && !per_thread) {
+    for (auto& b : stored) b = take_buffer();
+  }
+
+  // Page k's final bytes: compressed into `out`, or the input itself when uncompressed;
+  // a buffering column keeps them in stored[k] unless it owns the input already.
+  auto prepare = [&](size_t k, std::vector<uint8_t>& out) {
+    const PageInput in = source(k);
+    inputs[k] = in;
+    Prepared p;
+    bool in_stored = false;
+    if (compressing) {
+      const size_t bound = max_compressed_size(codec_, in.size);
+      if (out.size() < bound) out.resize(bound);  // grows only: a reused buffer is not refilled
+      p.size = compress_to(codec_, level_, in.data, in.size, out.data(), out.size());
+      p.body = out.data();
+      in_stored = &out == &stored[k];
+      if (in_stored) out.resize(p.size);
+    } else {
+      p.body = in.data;
+      p.size = in.size;
+      p.in_owned = in.owned != nullptr;
+    }
+    if (!streaming && !p.in_owned && !in_stored) {
+      stored[k].assign(p.body, p.body + p.size);
+      p.body = stored[k].data();
+    }
+    prepared[k] = p;
+  };
+
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  auto fail = [&] {
+#pragma omp critical(recsys_parquet_emit_pages)
+    if (!error) error = std::current_exception();
+    failed = true;
+  };
+  const auto n = static_cast<int64_t>(count);
+  // Uncompressed pages of a streaming column are only written: no work for a team.
+  const bool parallel = n > 1 && (compressing || !streaming);
+  if (overlap) {
+#pragma omp parallel if (parallel)
+    {
+      std::vector<uint8_t>* scratch =
+          per_thread ? &scratch_[static_cast<size_t>(omp_get_thread_num())] : nullptr;
+#pragma omp for ordered schedule(dynamic, 1)
+      for (int64_t i = 0; i < n; ++i) {
+        const auto k = static_cast<size_t>(i);
+        if (!failed) {
+          try {
+            prepare(k, scratch ? *scratch : stored[k]);
+          } catch (...) {
+            fail();
+          }
+        }
+#pragma omp ordered
+        {
+          if (!failed) {
+            try {
+              output_page(inputs[k], prepared[k], stored[k]);
+            } catch (...) {
+              fail();
+            }
+          }
+        }
+      }
+    }
+  } else {
+#pragma omp parallel for schedule(dynamic, 1) if (parallel)
     for (int64_t i = 0; i < n; ++i) {
+      const auto k = static_cast<size_t>(i);
       try {
-        const Page& p = pages_[first + static_cast<size_t>(i)];
-        compress(codec_, level_, p.body.data(), p.body.size(), out[static_cast<size_t>(i)]);
+        prepare(k, stored[k]);
       } catch (...) {
-#pragma omp critical
-        error = std::current_exception();
+        fail();
       }
     }
-    if (error) std::rethrow_exception(error);
-    for (size_t i = 0; i < pending_; ++i) {
-      Page& p = pages_[first + i];
-      recycle(std::move(p.body));
-      p.body = std::move(out[i]);
-      // Well compressed: drop the slack, so buffered pages hold only their bytes.
-      if (p.body.size() * 2 < p.body.capacity()) {
-        std::vector<uint8_t> exact(p.body.begin(), p.body.end());
-        recycle(std::move(p.body));
-        p.body = std::move(exact);
-      }
+    for (size_t k = 0; k < count && !failed; ++k) {
+      output_page(inputs[k], prepared[k], stored[k]);
     }
   }
-  for (size_t i = first; i < pages_.size(); ++i) {
-    Page& p = pages_[i];
-    format::PageHeader h;
-    h.type = format::kDataPage;
-    h.uncompressed_page_size = static_cast<int32_t>(p.uncompressed);
-    h.compressed_page_size = static_cast<int32_t>(p.body.size());
-    format::DataPageHeader d;
-    d.num_values = p.num_values;
-    d.encoding = format::kPlain;
-    d.definition_level_encoding = format::kRle;
-    d.repetition_level_encoding = format::kRle;
-    h.data_page_header = d;
-    format::serialize(h, p.header);
-    chunk_bytes_ += static_cast<int64_t>(p.header.size() + p.body.size()) -
-                    static_cast<int64_t>(p.uncompressed);
-    chunk_uncompressed_ += static_cast<int64_t>(p.header.size());
+  if (error) std::rethrow_exception(error);
+}
+
+void ColumnWriter::output_page(const PageInput& in, const Prepared& p,
+                               std::vector<uint8_t>& stored) {
+  format::PageHeader h;
+  h.type = format::kDataPage;
+  h.uncompressed_page_size = static_cast<int32_t>(in.size);
+  h.compressed_page_size = static_cast<int32_t>(p.size);
+  format::DataPageHeader d;
+  d.num_values = in.num_values;
+  d.encoding = format::kPlain;
+  d.definition_level_encoding = format::kRle;
+  d.repetition_level_encoding = format::kRle;
+  h.data_page_header = d;
+  std::vector<uint8_t> header;
+  if (stream_) header = std::move(header_);  // reused: no allocation per page
+  header.clear();
+  format::serialize(h, header);
+  chunk_bytes_ += static_cast<int64_t>(header.size() + p.size);
+  chunk_uncompressed_ += static_cast<int64_t>(header.size() + in.size);
+  chunk_values_ += in.num_values;
+  if (stream_) {
+    if (chunk_offset_ < 0) chunk_offset_ = stream_->size();
+    stream_->write(header.data(), header.size());
+    stream_->write(p.body, p.size);
+    stream_->start_writeback(kWritebackBytes);
+    header_ = std::move(header);
+    if (in.owned) recycle(std::move(*in.owned));
+    recycle(std::move(stored));  // empty when the bytes were in a per-thread buffer
+    return;
   }
-  pending_ = 0;
+  Page page;
+  page.header = std::move(header);
+  if (p.in_owned) {
+    page.body = std::move(*in.owned);
+  } else {
+    page.body = std::move(stored);
+    if (in.owned) recycle(std::move(*in.owned));
+    // Well compressed into a recycled buffer: keep only the bytes, reuse the buffer.
+    if (page.body.size() * 2 < page.body.capacity()) {
+      std::vector<uint8_t> exact(page.body.begin(), page.body.end());
+      recycle(std::move(page.body));
+      page.body = std::move(exact);
+    }
+  }
+  pages_.push_back(std::move(page));
 }
 
 format::Statistics ColumnWriter::statistics() const {
@@ -465,16 +573,24 @@ format::Statistics ColumnWriter::statistics() const {
 }
 
 format::ColumnChunk ColumnWriter::flush(io::AtomicFile& file) {
+  if (stream_ != nullptr && stream_ != &file) {
+    throw InvalidArgument("column '" + field_.name +
+                          "': flushed to another file than it streams to");
+  }
+  // A buffering column's chunk starts here; a streaming one's pages are already there.
+  int64_t offset = file.size();
   finish_page();
   seal_pending();
-  format::ColumnChunk cc;
-  int64_t offset = file.size();
+  if (stream_ != nullptr && chunk_offset_ >= 0) offset = chunk_offset_;
+  chunk_offset_ = -1;
   for (Page& p : pages_) {
     file.write(p.header.data(), p.header.size());
     file.write(p.body.data(), p.body.size());
+    file.start_writeback(kWritebackBytes);
     recycle(std::move(p.body));
   }
   pages_.clear();
+  format::ColumnChunk cc;
   cc.file_offset = offset;
   cc.has_meta_data = true;
   format::ColumnMetaData& m = cc.meta_data;

@@ -81,8 +81,13 @@ struct Writer::Impl {
 
   Impl(std::filesystem::path p, Schema s, WriterOptions o)
       : path(std::move(p)), schema(std::move(s)), options(std::move(o)), file(path) {
-    for (const Field& f : schema.fields) columns.emplace_back(f, options);
     file.write(kMagic, 4);
+    // The first column of a row group starts where the file ends, so its pages go to
+    // the file as soon as they are compressed (overlapping I/O with compression);
+    // the others are buffered until the row group is flushed.
+    for (size_t i = 0; i < schema.fields.size(); ++i) {
+      columns.emplace_back(schema.fields[i], options, i == 0 ? &file : nullptr);
+    }
   }
 
   std::string where() const { return path.string(); }
@@ -182,7 +187,6 @@ struct Writer::Impl {
     if (group_rows == 0) return;
     format::RowGroup rg;
     rg.num_rows = group_rows;
-    rg.file_offset = file.size();
     int64_t compressed = 0;
     for (ColumnWriter& c : columns) {
       format::ColumnChunk cc = c.flush(file);
@@ -190,6 +194,7 @@ struct Writer::Impl {
       compressed += cc.meta_data.total_compressed_size;
       rg.columns.push_back(std::move(cc));
     }
+    rg.file_offset = rg.columns.front().file_offset;  // the first column's pages start it
     rg.total_compressed_size = compressed;
     rg.ordinal = static_cast<int32_t>(row_groups.size());
     row_groups.push_back(std::move(rg));

@@ -1,0 +1,112 @@
+#include "recsys/model/gnn/hetero_config.h"
+
+#include <fmt/format.h>
+
+#include <string>
+
+#include "recsys/core/error.h"
+#include "recsys/core/toml_table.h"
+
+namespace recsys::model::gnn {
+
+nlohmann::json hetero_config_to_json(const HeteroConfig& c) {
+  return {{"dim", c.dim},
+          {"social_dim", c.social_dim},
+          {"hidden", c.hidden},
+          {"place_ids", c.place_ids},
+          {"learning_rate", c.learning_rate},
+          {"weight_decay", c.weight_decay},
+          {"batch_size", c.batch_size},
+          {"negatives", c.negatives},
+          {"city_negatives", c.city_negatives},
+          {"uniform_share", c.uniform_share},
+          {"cold_start_dropout", c.cold_start_dropout},
+          {"friend_batch", c.friend_batch},
+          {"friend_negatives", c.friend_negatives},
+          {"friend_city_negatives", c.friend_city_negatives},
+          {"friend_weight", c.friend_weight},
+          {"attendance_batch", c.attendance_batch},
+          {"attendance_weight", c.attendance_weight},
+          {"max_epochs", c.max_epochs},
+          {"patience", c.patience},
+          {"holdout_fraction", c.holdout_fraction},
+          {"max_train_seconds", c.max_train_seconds}};
+}
+
+HeteroConfig hetero_config_from_json(const nlohmann::json& j) {
+  HeteroConfig c;
+  if (j.is_null()) return c;
+  c.dim = j.value("dim", c.dim);
+  c.social_dim = j.value("social_dim", c.social_dim);
+  c.hidden = j.value("hidden", c.hidden);
+  c.place_ids = j.value("place_ids", c.place_ids);
+  c.learning_rate = j.value("learning_rate", c.learning_rate);
+  c.weight_decay = j.value("weight_decay", c.weight_decay);
+  c.batch_size = j.value("batch_size", c.batch_size);
+  c.negatives = j.value("negatives", c.negatives);
+  c.city_negatives = j.value("city_negatives", c.city_negatives);
+  c.uniform_share = j.value("uniform_share", c.uniform_share);
+  c.cold_start_dropout = j.value("cold_start_dropout", c.cold_start_dropout);
+  c.friend_batch = j.value("friend_batch", c.friend_batch);
+  c.friend_negatives = j.value("friend_negatives", c.friend_negatives);
+  c.friend_city_negatives = j.value("friend_city_negatives", c.friend_city_negatives);
+  c.friend_weight = j.value("friend_weight", c.friend_weight);
+  c.attendance_batch = j.value("attendance_batch", c.attendance_batch);
+  c.attendance_weight = j.value("attendance_weight", c.attendance_weight);
+  c.max_epochs = j.value("max_epochs", c.max_epochs);
+  c.patience = j.value("patience", c.patience);
+  c.holdout_fraction = j.value("holdout_fraction", c.holdout_fraction);
+  c.max_train_seconds = j.value("max_train_seconds", c.max_train_seconds);
+  return c;
+}
+
+namespace {
+
+template <typename T>
+void check_range(const char* key, T value, T lo, T hi) {
+  if (value < lo || value > hi)
+    throw ConfigError(fmt::format("config key hetero.{} = {} is out of range [{}, {}]", key, value,
+                                  lo, hi));
+}
+
+}  // namespace
+
+nlohmann::json read_hetero_config(TomlTable& t, const nlohmann::json& base) {
+  HeteroConfig c = hetero_config_from_json(base);
+  auto get_int = [&](const char* key, int& field, int lo, int hi) {
+    if (auto v = t.get_integer(std::string("hetero.") + key)) {
+      check_range<int64_t>(key, *v, lo, hi);
+      field = static_cast<int>(*v);
+    }
+  };
+  auto get_num = [&](const char* key, double& field, double lo, double hi) {
+    if (auto v = t.get_number(std::string("hetero.") + key)) {
+      check_range<double>(key, *v, lo, hi);
+      field = *v;
+    }
+  };
+  get_int("dim", c.dim, 1, 4096);
+  get_int("social_dim", c.social_dim, 0, 4096);
+  get_int("hidden", c.hidden, 1, 65536);
+  if (auto v = t.get_bool("hetero.place_ids")) c.place_ids = *v;
+  get_num("learning_rate", c.learning_rate, 1e-7, 10.0);
+  get_num("weight_decay", c.weight_decay, 0.0, 1.0);
+  get_int("batch_size", c.batch_size, 1, 1 << 22);
+  get_int("negatives", c.negatives, 0, 1 << 22);
+  get_int("city_negatives", c.city_negatives, 0, 1 << 22);
+  get_num("uniform_share", c.uniform_share, 0.0, 1.0);
+  get_num("cold_start_dropout", c.cold_start_dropout, 0.0, 1.0);
+  get_int("friend_batch", c.friend_batch, 0, 1 << 22);
+  get_int("friend_negatives", c.friend_negatives, 0, 1 << 22);
+  get_int("friend_city_negatives", c.friend_city_negatives, 0, 1 << 22);
+  get_num("friend_weight", c.friend_weight, 0.0, 1000.0);
+  get_int("attendance_batch", c.attendance_batch, 0, 1 << 22);
+  get_num("attendance_weight", c.attendance_weight, 0.0, 1000.0);
+  get_int("max_epochs", c.max_epochs, 1, 100000);
+  get_int("patience", c.patience, 1, 100000);
+  get_num("holdout_fraction", c.holdout_fraction, 0.0, 0.9);
+  get_num("max_train_seconds", c.max_train_seconds, 0.0, 1e9);
+  return hetero_config_to_json(c);
+}
+
+}  // namespace recsys::model::gnn

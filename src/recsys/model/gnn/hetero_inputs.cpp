@@ -1,0 +1,200 @@
+#include "recsys/model/gnn/hetero_inputs.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "recsys/core/error.h"
+
+namespace recsys::model::gnn {
+
+NeighbourLists NeighbourLists::from_csr(const graph::CsrView& csr) {
+  NeighbourLists l;
+  l.offsets.assign(csr.offsets.begin(), csr.offsets.end());
+  l.indices.assign(csr.indices.begin(), csr.indices.end());
+  if (l.offsets.empty()) l.offsets.push_back(0);
+  return l;
+}
+
+namespace {
+
+// Standardised columns plus unit-normalised raw copies of the non-negative blocks.
+std::vector<float> transform_features(const graph::GraphArtifact& g, const std::string& node,
+                                      int64_t rows, int32_t& cols_out, nlohmann::json& desc) {
+  desc = {{"standardised_columns", 0}, {"unit_normalised_blocks", nlohmann::json::array()}};
+  if (!g.has(node + ".features")) {
+    cols_out = 0;
+    return {};
+  }
+  const auto f = g.features(node);
+  if (f.rows != rows)
+    throw FormatError(fmt::format("{}: {}.features has {} rows for {} nodes", g.dir().string(),
+                                  node, f.rows, rows));
+  struct Block {
+    int64_t offset, width;
+  };
+  std::vector<Block> unit;
+  const auto& blocks = g.manifest()["features"][node]["blocks"];
+  for (const auto& b : blocks) {
+    const int64_t off = b.at("offset").get<int64_t>(), w = b.at("width").get<int64_t>();
+    if (w < 2 || off + w > f.cols) continue;
+    bool nonneg = true;
+    for (int64_t r = 0; r < rows && nonneg; ++r) {
+      const auto row = f.row(r);
+      for (int64_t k = off; k < off + w; ++k) {
+        const float raw = row[static_cast<size_t>(k)] * f.std[static_cast<size_t>(k)] +
+                          f.mean[static_cast<size_t>(k)];
+        if (!(raw >= -1e-6f)) {
+          nonneg = false;
+          break;
+        }
+      }
+    }
+    if (!nonneg) continue;
+    unit.push_back({off, w});
+    desc["unit_normalised_blocks"].push_back(b.at("name"));
+  }
+  int64_t cols = f.cols;
+  for (const auto& b : unit) cols += b.width;
+  cols_out = static_cast<int32_t>(cols);
+  desc["standardised_columns"] = f.cols;
+  std::vector<float> out(static_cast<size_t>(rows * cols));
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < rows; ++r) {
+    const auto row = f.row(r);
+    float* o = out.data() + r * cols;
+    std::copy(row.begin(), row.end(), o);
+    int64_t at = f.cols;
+    for (const auto& b : unit) {
+      double norm = 0;
+      for (int64_t k = b.offset; k < b.offset + b.width; ++k) {
+        const double raw = std::max(0.0f, row[static_cast<size_t>(k)] * f.std[static_cast<size_t>(k)] +
+                                              f.mean[static_cast<size_t>(k)]);
+        o[at + k - b.offset] = static_cast<float>(raw);
+        norm += raw * raw;
+      }
+      const float scale = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
+      for (int64_t k = 0; k < b.width; ++k) o[at + k] *= scale;
+      at += b.width;
+    }
+  }
+  return out;
+}
+
+// Node ids of `array` mapped to [0, n) with n for unknown / out of range; n = 0 when absent.
+std::vector<int32_t> categorical(const graph::GraphArtifact& g, const std::string& array,
+                                 int64_t rows, int32_t n) {
+  std::vector<int32_t> out(static_cast<size_t>(rows), n);
+  if (n == 0 || !g.has(array)) return out;
+  const auto a = g.array<int32_t>(array);
+  if (static_cast<int64_t>(a.size()) != rows)
+    throw FormatError(fmt::format("{}: {} has {} entries for {} nodes", g.dir().string(), array,
+                                  a.size(), rows));
+  for (int64_t i = 0; i < rows; ++i) {
+    const int32_t v = a[static_cast<size_t>(i)];
+    out[static_cast<size_t>(i)] = v >= 0 && v < n ? v : n;
+  }
+  return out;
+}
+
+}  // namespace
+
+HeteroInputs build_hetero_inputs(const graph::GraphArtifact& g, NeighbourLists train_places) {
+  HeteroInputs in;
+  in.n_users = g.n_users();
+  in.n_places = g.n_places();
+  if (train_places.rows() != in.n_users)
+    throw InvalidArgument(fmt::format("hetero: {} training place lists for {} users",
+                                      train_places.rows(), in.n_users));
+  nlohmann::json ud, pd;
+  in.user_x = transform_features(g, "user", in.n_users, in.user_cols, ud);
+  in.place_x = transform_features(g, "place", in.n_places, in.place_cols, pd);
+  in.description = {{"user", ud}, {"place", pd}};
+
+  in.n_cities = static_cast<int32_t>(g.n_nodes("city"));
+  in.n_neighborhoods = static_cast<int32_t>(g.n_nodes("neighborhood"));
+  in.user_city = categorical(g, "user.home_city", in.n_users, in.n_cities);
+  in.user_home_neighborhood =
+      categorical(g, "user.home_neighborhood", in.n_users, in.n_neighborhoods);
+  in.place_city = categorical(g, "place.city", in.n_places, in.n_cities);
+  in.place_neighborhood =
+      categorical(g, "place.neighborhood", in.n_places, in.n_neighborhoods);
+  if (in.n_neighborhoods > 0 && g.has_relation("user_neighborhood")) {
+    in.user_neighborhoods = NeighbourLists::from_csr(g.relation("user_neighborhood"));
+  } else {
+    in.user_neighborhoods.offsets.assign(static_cast<size_t>(in.n_users) + 1, 0);
+  }
+  in.user_places = std::move(train_places);
+  if (g.has_relation("user_user.train")) {
+    in.user_friends = NeighbourLists::from_csr(g.relation("user_user.train"));
+  } else {
+    in.user_friends.offsets.assign(static_cast<size_t>(in.n_users) + 1, 0);
+  }
+  in.place_degree.assign(static_cast<size_t>(in.n_places), 0);
+  for (int32_t p : in.user_places.indices) {
+    if (p < 0 || p >= in.n_places)
+      throw FormatError(fmt::format("{}: a training place id {} is out of range [0, {})",
+                                    g.dir().string(), p, in.n_places));
+    ++in.place_degree[static_cast<size_t>(p)];
+  }
+  in.city_places.assign(static_cast<size_t>(in.n_cities), {});
+  in.city_users.assign(static_cast<size_t>(in.n_cities), {});
+  for (int64_t p = 0; p < in.n_places; ++p) {
+    const int32_t c = in.place_city[static_cast<size_t>(p)];
+    if (c < in.n_cities) in.city_places[static_cast<size_t>(c)].push_back(static_cast<int32_t>(p));
+  }
+  for (int64_t u = 0; u < in.n_users; ++u) {
+    const int32_t c = in.user_city[static_cast<size_t>(u)];
+    if (c < in.n_cities) in.city_users[static_cast<size_t>(c)].push_back(static_cast<int32_t>(u));
+  }
+  return in;
+}
+
+void user_dense_rows(const HeteroInputs& in, const int32_t* users, const int32_t* exclude_place,
+                     const uint8_t* drop, int64_t n, float* out) {
+  const int64_t uc = in.user_cols, pc = in.place_cols, width = uc + pc;
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t u = users[i];
+    float* o = out + i * width;
+    if (uc > 0) std::copy_n(in.user_x.data() + u * uc, uc, o);
+    float* agg = o + uc;
+    std::fill(agg, agg + pc, 0.0f);
+    if (pc == 0 || (drop && drop[i])) continue;
+    const int32_t excl = exclude_place ? exclude_place[i] : -1;
+    const int32_t* b = in.user_places.begin(u);
+    const int64_t deg = in.user_places.degree(u);
+    int64_t used = 0;
+    for (int64_t k = 0; k < deg; ++k) {
+      if (b[k] == excl) continue;
+      const float* x = in.place_x.data() + static_cast<int64_t>(b[k]) * pc;
+      for (int64_t c = 0; c < pc; ++c) agg[c] += x[c];
+      ++used;
+    }
+    if (used > 0) {
+      const float inv = 1.0f / static_cast<float>(used);
+      for (int64_t c = 0; c < pc; ++c) agg[c] *= inv;
+    }
+  }
+}
+
+Bags make_bags(const NeighbourLists& lists, const int32_t* rows, int64_t n,
+               const int32_t* exclude, const uint8_t* drop) {
+  Bags b;
+  b.offsets.resize(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    b.offsets[static_cast<size_t>(i)] = static_cast<int64_t>(b.indices.size());
+    if (drop && drop[i]) continue;
+    const int64_t r = rows[i];
+    const int32_t* e = lists.begin(r);
+    const int64_t deg = lists.degree(r);
+    const int32_t excl = exclude ? exclude[i] : -1;
+    for (int64_t k = 0; k < deg; ++k)
+      if (e[k] != excl) b.indices.push_back(e[k]);
+  }
+  return b;
+}
+
+}  // namespace recsys::model::gnn
