@@ -26,6 +26,15 @@ eval::UserItemLists training_friends(const graph::GraphArtifact& g) {
   return user_lists(g.relation("user_user.train"));
 }
 
+// place_scores.npy: one float per graph place (popularity and city popularity).
+std::vector<float> read_place_scores(const std::filesystem::path& dir,
+                                     const graph::GraphArtifact& g) {
+  std::vector<int64_t> shape;
+  auto scores = read_npy_f32(dir / "place_scores.npy", &shape);
+  expect_npy_shape(dir / "place_scores.npy", shape, {g.n_places()});
+  return scores;
+}
+
 // ---- popularity and common-neighbours: place score = training degree ------------------------
 
 void train_popularity(TrainContext& c) {
@@ -41,16 +50,10 @@ void train_popularity(TrainContext& c) {
 class PopularityModel : public TrainedModel {
  public:
   PopularityModel(const std::filesystem::path& dir, const graph::GraphArtifact& g)
-      : scorer_(load(dir, g)) {}
+      : scorer_(read_place_scores(dir, g)) {}
   const eval::BlockScorer& place_scorer() const override { return scorer_; }
 
  private:
-  static std::vector<float> load(const std::filesystem::path& dir, const graph::GraphArtifact& g) {
-    std::vector<int64_t> shape;
-    auto scores = read_npy_f32(dir / "place_scores.npy", &shape);
-    expect_npy_shape(dir / "place_scores.npy", shape, {g.n_places()});
-    return scores;
-  }
   eval::PopularityScorer scorer_;
 };
 
@@ -102,16 +105,10 @@ class CityPopularityScorer : public eval::BlockScorer {
 class CityPopularityModel : public TrainedModel {
  public:
   CityPopularityModel(const std::filesystem::path& dir, const graph::GraphArtifact& g)
-      : scorer_(load(dir, g), cities(g, "user.home_city"), cities(g, "place.city")) {}
+      : scorer_(read_place_scores(dir, g), cities(g, "user.home_city"), cities(g, "place.city")) {}
   const eval::BlockScorer& place_scorer() const override { return scorer_; }
 
  private:
-  static std::vector<float> load(const std::filesystem::path& dir, const graph::GraphArtifact& g) {
-    std::vector<int64_t> shape;
-    auto scores = read_npy_f32(dir / "place_scores.npy", &shape);
-    expect_npy_shape(dir / "place_scores.npy", shape, {g.n_places()});
-    return scores;
-  }
   static std::span<const int32_t> cities(const graph::GraphArtifact& g, const char* name) {
     return g.has("user.home_city") && g.has("place.city") ? g.array<int32_t>(name)
                                                           : std::span<const int32_t>();

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "recsys/core/config_section.h"
 #include "recsys/core/error.h"
 #include "recsys/core/toml_table.h"
 
@@ -60,52 +61,30 @@ HeteroConfig hetero_config_from_json(const nlohmann::json& j) {
   return c;
 }
 
-namespace {
-
-template <typename T>
-void check_range(const char* key, T value, T lo, T hi) {
-  if (value < lo || value > hi)
-    throw ConfigError(fmt::format("config key hetero.{} = {} is out of range [{}, {}]", key, value,
-                                  lo, hi));
-}
-
-}  // namespace
-
 nlohmann::json read_hetero_config(TomlTable& t, const nlohmann::json& base) {
   HeteroConfig c = hetero_config_from_json(base);
-  auto get_int = [&](const char* key, int& field, int lo, int hi) {
-    if (auto v = t.get_integer(std::string("hetero.") + key)) {
-      check_range<int64_t>(key, *v, lo, hi);
-      field = static_cast<int>(*v);
-    }
-  };
-  auto get_num = [&](const char* key, double& field, double lo, double hi) {
-    if (auto v = t.get_number(std::string("hetero.") + key)) {
-      check_range<double>(key, *v, lo, hi);
-      field = *v;
-    }
-  };
-  get_int("dim", c.dim, 1, 4096);
-  get_int("social_dim", c.social_dim, 0, 4096);
-  get_int("hidden", c.hidden, 1, 65536);
+  ConfigSection section(t, "hetero");
+  section.read("dim", c.dim, 1, 4096);
+  section.read("social_dim", c.social_dim, 0, 4096);
+  section.read("hidden", c.hidden, 1, 65536);
   if (auto v = t.get_bool("hetero.place_ids")) c.place_ids = *v;
-  get_num("learning_rate", c.learning_rate, 1e-7, 10.0);
-  get_num("weight_decay", c.weight_decay, 0.0, 1.0);
-  get_int("batch_size", c.batch_size, 1, 1 << 22);
-  get_int("negatives", c.negatives, 0, 1 << 22);
-  get_int("city_negatives", c.city_negatives, 0, 1 << 22);
-  get_num("uniform_share", c.uniform_share, 0.0, 1.0);
-  get_num("cold_start_dropout", c.cold_start_dropout, 0.0, 1.0);
-  get_int("friend_batch", c.friend_batch, 0, 1 << 22);
-  get_int("friend_negatives", c.friend_negatives, 0, 1 << 22);
-  get_int("friend_city_negatives", c.friend_city_negatives, 0, 1 << 22);
-  get_num("friend_weight", c.friend_weight, 0.0, 1000.0);
-  get_int("attendance_batch", c.attendance_batch, 0, 1 << 22);
-  get_num("attendance_weight", c.attendance_weight, 0.0, 1000.0);
-  get_int("max_epochs", c.max_epochs, 1, 100000);
-  get_int("patience", c.patience, 1, 100000);
-  get_num("holdout_fraction", c.holdout_fraction, 0.0, 0.9);
-  get_num("max_train_seconds", c.max_train_seconds, 0.0, 1e9);
+  section.read("learning_rate", c.learning_rate, 1e-7, 10.0);
+  section.read("weight_decay", c.weight_decay, 0.0, 1.0);
+  section.read("batch_size", c.batch_size, 1, 1 << 22);
+  section.read("negatives", c.negatives, 0, 1 << 22);
+  section.read("city_negatives", c.city_negatives, 0, 1 << 22);
+  section.read("uniform_share", c.uniform_share, 0.0, 1.0);
+  section.read("cold_start_dropout", c.cold_start_dropout, 0.0, 1.0);
+  section.read("friend_batch", c.friend_batch, 0, 1 << 22);
+  section.read("friend_negatives", c.friend_negatives, 0, 1 << 22);
+  section.read("friend_city_negatives", c.friend_city_negatives, 0, 1 << 22);
+  section.read("friend_weight", c.friend_weight, 0.0, 1000.0);
+  section.read("attendance_batch", c.attendance_batch, 0, 1 << 22);
+  section.read("attendance_weight", c.attendance_weight, 0.0, 1000.0);
+  section.read("max_epochs", c.max_epochs, 1, 100000);
+  section.read("patience", c.patience, 1, 100000);
+  section.read("holdout_fraction", c.holdout_fraction, 0.0, 0.9);
+  section.read("max_train_seconds", c.max_train_seconds, 0.0, 1e9);
   return hetero_config_to_json(c);
 }
 

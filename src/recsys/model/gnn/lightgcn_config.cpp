@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "recsys/core/config_section.h"
 #include "recsys/core/error.h"
 #include "recsys/core/toml_table.h"
 
@@ -40,48 +41,26 @@ LightGcnConfig lightgcn_config_from_json(const nlohmann::json& j) {
   return c;
 }
 
-namespace {
-
-template <typename T>
-void check_range(const char* key, T value, T lo, T hi) {
-  if (value < lo || value > hi)
-    throw ConfigError(fmt::format("config key lightgcn.{} = {} is out of range [{}, {}]", key,
-                                  value, lo, hi));
-}
-
-}  // namespace
-
 nlohmann::json read_lightgcn_config(TomlTable& t, const nlohmann::json& base) {
   LightGcnConfig c = lightgcn_config_from_json(base);
-  auto get_int = [&](const char* key, int& field, int lo, int hi) {
-    if (auto v = t.get_integer(std::string("lightgcn.") + key)) {
-      check_range<int64_t>(key, *v, lo, hi);
-      field = static_cast<int>(*v);
-    }
-  };
-  auto get_num = [&](const char* key, double& field, double lo, double hi) {
-    if (auto v = t.get_number(std::string("lightgcn.") + key)) {
-      check_range<double>(key, *v, lo, hi);
-      field = *v;
-    }
-  };
-  get_int("dim", c.dim, 1, 4096);
-  get_int("layers", c.layers, 0, 16);
-  get_num("learning_rate", c.learning_rate, 1e-7, 10.0);
-  get_num("reg", c.reg, 0.0, 1e3);
-  get_int("batch_size", c.batch_size, 1, 1 << 24);
+  ConfigSection section(t, "lightgcn");
+  section.read("dim", c.dim, 1, 4096);
+  section.read("layers", c.layers, 0, 16);
+  section.read("learning_rate", c.learning_rate, 1e-7, 10.0);
+  section.read("reg", c.reg, 0.0, 1e3);
+  section.read("batch_size", c.batch_size, 1, 1 << 24);
   if (auto v = t.get_string("lightgcn.init")) {
     if (*v != "xavier" && *v != "normal")
       throw ConfigError(fmt::format(
           "config key lightgcn.init = \"{}\": expected \"xavier\" or \"normal\"", *v));
     c.init = *v;
   }
-  get_num("init_std", c.init_std, 1e-6, 10.0);
-  get_int("max_epochs", c.max_epochs, 1, 100000);
-  get_int("eval_every", c.eval_every, 1, 100000);
-  get_int("patience", c.patience, 1, 100000);
-  get_num("holdout_fraction", c.holdout_fraction, 0.01, 0.9);
-  get_num("max_train_seconds", c.max_train_seconds, 0.0, 1e9);
+  section.read("init_std", c.init_std, 1e-6, 10.0);
+  section.read("max_epochs", c.max_epochs, 1, 100000);
+  section.read("eval_every", c.eval_every, 1, 100000);
+  section.read("patience", c.patience, 1, 100000);
+  section.read("holdout_fraction", c.holdout_fraction, 0.01, 0.9);
+  section.read("max_train_seconds", c.max_train_seconds, 0.0, 1e9);
   return lightgcn_config_to_json(c);
 }
 
