@@ -14,7 +14,7 @@
 #include "recsys/core/error.h"
 #include "recsys/core/toml_table.h"
 #include "recsys/model/gnn/hetero_config.h"
-#include "recsys/model/gnn/hetero_inputs.h"
+#include "recsys/model/hetero_inputs.h"
 
 namespace fs = std::filesystem;
 

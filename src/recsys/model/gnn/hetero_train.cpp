@@ -9,7 +9,8 @@
 //    uniform users; the pair's own edge removed from the friend bags).
 //  - attendance: binary cross-entropy of the attendance MLP against the train friend labels'
 //    attendance probability.
-// Writes user / place embeddings (scorer "embeddings"), the weights (torch::save), the input
+// Writes user / place embeddings (scorer "embeddings"), the weights (torch::save, and as
+// hetero_params.{json,bin} for serving without LibTorch: hetero_params.h), the input
 // description and feature statistics serving needs, and training_curve.json; checkpoints every
 // epoch under the checkpoint folder and resumes from it.
 #include <fmt/format.h>
@@ -30,11 +31,12 @@
 #include "recsys/model/gnn/checkpoint.h"
 #include "recsys/model/gnn/embedding_validation.h"
 #include "recsys/model/gnn/hetero_config.h"
-#include "recsys/model/gnn/hetero_inputs.h"
 #include "recsys/model/gnn/hetero_network.h"
 #include "recsys/model/gnn/torch_threads.h"
 #include "recsys/model/gnn/training_log.h"
 #include "recsys/model/graph_lists.h"
+#include "recsys/model/hetero_inputs.h"
+#include "recsys/model/hetero_params.h"
 #include "recsys/model/holdout_split.h"
 #include "recsys/model/model_files.h"
 #include "recsys/model/model_registry.h"
@@ -506,6 +508,22 @@ void train_hetero(TrainContext& c) {
   torch::save(net, (c.dir / "hetero_weights.pt").string());
   c.files["hetero_weights.pt"] = {
       {"format", "torch::save of HeteroNet (src/recsys/model/gnn/hetero_network.h)"}};
+  {
+    // The same parameters without LibTorch, for serving (src/recsys/model/hetero_params.h).
+    HeteroParams params;
+    for (const auto& item : net->named_parameters()) {
+      const auto v = item.value().detach().to(torch::kFloat32).contiguous();
+      ParamTensor p;
+      p.shape.assign(v.sizes().begin(), v.sizes().end());
+      p.values.assign(v.data_ptr<float>(), v.data_ptr<float>() + v.numel());
+      params.emplace(item.key(), std::move(p));
+    }
+    write_hetero_params(c.dir, params);
+    c.files[kHeteroParamsIndex] = {
+        {"format", "index of hetero_params.bin: {name: {shape, offset}} (hetero_params.h)"}};
+    c.files[kHeteroParamsData] = {
+        {"format", "every HeteroNet parameter, float32 little-endian, row-major"}};
+  }
   const auto uf = g.has("user.features") ? g.features("user") : graph::FeaturesView{};
   const auto pf = g.has("place.features") ? g.features("place") : graph::FeaturesView{};
   nlohmann::json inputs = {
@@ -545,7 +563,8 @@ void train_hetero(TrainContext& c) {
                          test_labels.a.size(), mae, auc));
   }
   c.manifest["training"] = training;
-  c.manifest["serving_files"] = {"hetero_weights.pt", "hetero_inputs.json"};
+  c.manifest["serving_files"] = {"hetero_weights.pt", "hetero_inputs.json", kHeteroParamsIndex,
+                                 kHeteroParamsData};
 }
 
 const ModelRegistration hetero{{"hetero",

@@ -1,4 +1,4 @@
-#include "recsys/model/gnn/hetero_inputs.h"
+#include "recsys/model/hetero_inputs.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 
 #include "recsys/core/error.h"
 
-namespace recsys::model::gnn {
+namespace recsys::model {
 
 NeighbourLists NeighbourLists::from_csr(const graph::CsrView& csr) {
   NeighbourLists l;
@@ -18,24 +18,44 @@ NeighbourLists NeighbourLists::from_csr(const graph::CsrView& csr) {
   return l;
 }
 
+int64_t FeatureTransform::out_cols() const {
+  int64_t c = cols;
+  for (const auto& b : unit) c += b.width;
+  return c;
+}
+
+void FeatureTransform::apply(const float* row, float* o) const {
+  std::copy_n(row, cols, o);
+  int64_t at = cols;
+  for (const auto& b : unit) {
+    double norm = 0;
+    for (int64_t k = b.offset; k < b.offset + b.width; ++k) {
+      const double raw = std::max(0.0f, row[k] * std[static_cast<size_t>(k)] +
+                                            mean[static_cast<size_t>(k)]);
+      o[at + k - b.offset] = static_cast<float>(raw);
+      norm += raw * raw;
+    }
+    const float scale = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
+    for (int64_t k = 0; k < b.width; ++k) o[at + k] *= scale;
+    at += b.width;
+  }
+}
+
 namespace {
 
 // Standardised columns plus unit-normalised raw copies of the non-negative blocks.
 std::vector<float> transform_features(const graph::GraphArtifact& g, const std::string& node,
-                                      int64_t rows, int32_t& cols_out, nlohmann::json& desc) {
+                                      int64_t rows, FeatureTransform& tr, nlohmann::json& desc) {
   desc = {{"standardised_columns", 0}, {"unit_normalised_blocks", nlohmann::json::array()}};
-  if (!g.has(node + ".features")) {
-    cols_out = 0;
-    return {};
-  }
+  tr = FeatureTransform{};
+  if (!g.has(node + ".features")) return {};
   const auto f = g.features(node);
   if (f.rows != rows)
     throw FormatError(fmt::format("{}: {}.features has {} rows for {} nodes", g.dir().string(),
                                   node, f.rows, rows));
-  struct Block {
-    int64_t offset, width;
-  };
-  std::vector<Block> unit;
+  tr.cols = f.cols;
+  tr.mean.assign(f.mean.begin(), f.mean.end());
+  tr.std.assign(f.std.begin(), f.std.end());
   const auto& blocks = g.manifest()["features"][node]["blocks"];
   for (const auto& b : blocks) {
     const int64_t off = b.at("offset").get<int64_t>(), w = b.at("width").get<int64_t>();
@@ -53,33 +73,14 @@ std::vector<float> transform_features(const graph::GraphArtifact& g, const std::
       }
     }
     if (!nonneg) continue;
-    unit.push_back({off, w});
+    tr.unit.push_back({off, w});
     desc["unit_normalised_blocks"].push_back(b.at("name"));
   }
-  int64_t cols = f.cols;
-  for (const auto& b : unit) cols += b.width;
-  cols_out = static_cast<int32_t>(cols);
   desc["standardised_columns"] = f.cols;
+  const int64_t cols = tr.out_cols();
   std::vector<float> out(static_cast<size_t>(rows * cols));
 #pragma omp parallel for schedule(static)
-  for (int64_t r = 0; r < rows; ++r) {
-    const auto row = f.row(r);
-    float* o = out.data() + r * cols;
-    std::copy(row.begin(), row.end(), o);
-    int64_t at = f.cols;
-    for (const auto& b : unit) {
-      double norm = 0;
-      for (int64_t k = b.offset; k < b.offset + b.width; ++k) {
-        const double raw = std::max(0.0f, row[static_cast<size_t>(k)] * f.std[static_cast<size_t>(k)] +
-                                              f.mean[static_cast<size_t>(k)]);
-        o[at + k - b.offset] = static_cast<float>(raw);
-        norm += raw * raw;
-      }
-      const float scale = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
-      for (int64_t k = 0; k < b.width; ++k) o[at + k] *= scale;
-      at += b.width;
-    }
-  }
+  for (int64_t r = 0; r < rows; ++r) tr.apply(f.row(r).data(), out.data() + r * cols);
   return out;
 }
 
@@ -109,8 +110,10 @@ HeteroInputs build_hetero_inputs(const graph::GraphArtifact& g, NeighbourLists t
     throw InvalidArgument(fmt::format("hetero: {} training place lists for {} users",
                                       train_places.rows(), in.n_users));
   nlohmann::json ud, pd;
-  in.user_x = transform_features(g, "user", in.n_users, in.user_cols, ud);
-  in.place_x = transform_features(g, "place", in.n_places, in.place_cols, pd);
+  in.user_x = transform_features(g, "user", in.n_users, in.user_transform, ud);
+  in.place_x = transform_features(g, "place", in.n_places, in.place_transform, pd);
+  in.user_cols = static_cast<int32_t>(in.user_transform.out_cols());
+  in.place_cols = static_cast<int32_t>(in.place_transform.out_cols());
   in.description = {{"user", ud}, {"place", pd}};
 
   in.n_cities = static_cast<int32_t>(g.n_nodes("city"));
@@ -197,4 +200,4 @@ Bags make_bags(const NeighbourLists& lists, const int32_t* rows, int64_t n,
   return b;
 }
 
-}  // namespace recsys::model::gnn
+}  // namespace recsys::model

@@ -17,7 +17,7 @@
 
 #include "recsys/graph/graph_artifact.h"
 
-namespace recsys::model::gnn {
+namespace recsys::model {
 
 struct NeighbourLists {
   std::vector<int64_t> offsets{0};
@@ -30,10 +30,25 @@ struct NeighbourLists {
   static NeighbourLists from_csr(const graph::CsrView& csr);
 };
 
+// The dense input of one node from its standardised feature row: the row, then per unit block
+// the block's raw values (row * std + mean, clamped at 0) scaled to unit L2 norm.
+struct FeatureTransform {
+  struct Block {
+    int64_t offset = 0, width = 0;
+  };
+  int64_t cols = 0;               // standardised columns
+  std::vector<float> mean, std;   // per standardised column
+  std::vector<Block> unit;        // blocks that get a unit-normalised copy
+  int64_t out_cols() const;
+  // out: out_cols() floats.
+  void apply(const float* standardised, float* out) const;
+};
+
 struct HeteroInputs {
   int64_t n_users = 0, n_places = 0;
   int32_t user_cols = 0, place_cols = 0;  // dense node inputs (before aggregation)
   std::vector<float> user_x, place_x;     // row-major
+  FeatureTransform user_transform, place_transform;  // graph feature row -> user_x / place_x row
   // Cities / neighborhoods: ids in [0, n); n itself stands for "unknown". 0 when absent.
   int32_t n_cities = 0, n_neighborhoods = 0;
   std::vector<int32_t> user_city, user_home_neighborhood, place_city, place_neighborhood;
@@ -67,4 +82,4 @@ struct Bags {
 Bags make_bags(const NeighbourLists& lists, const int32_t* rows, int64_t n,
                const int32_t* exclude, const uint8_t* drop);
 
-}  // namespace recsys::model::gnn
+}  // namespace recsys::model
