@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -91,6 +92,57 @@ TEST(BuildGraphCommand, BuildsAFullGraphFromSyntheticData) {
   }
   EXPECT_GT(n_cold, 0);
   EXPECT_EQ(g.manifest()["counts"]["cold_start_users"].get<int64_t>(), n_cold);
+}
+
+TEST(BuildGraphCommand, ReadsTheServersEventsLog) {
+  // A graph without events picks a user and a place they never saw; an early "like" event of
+  // that pair must then land in the user's training places.
+  const fs::path before = scratch() / "graph-before-events";
+  ASSERT_EQ(run("build-graph --data " + synthetic_data().string() + " --output " + before.string() + " -q"), 0)
+      << read(scratch() / "log.err");
+  int64_t user = -1, place = -1;
+  {
+    auto g = GraphArtifact::open(before);
+    const auto cold = g.array<uint8_t>("user.cold_start");
+    for (int64_t u = 0; u < g.n_users() && user < 0; ++u) {
+      if (cold[static_cast<size_t>(u)]) continue;
+      std::set<int32_t> seen;
+      for (const char* rel : {"user_place.train", "user_place.valid", "user_place.test"})
+        for (int32_t p : g.relation(rel).row(u)) seen.insert(p);
+      for (int32_t p = 0; p < g.n_places(); ++p)
+        if (!seen.count(p)) {
+          user = g.array<int32_t>("user.ids")[static_cast<size_t>(u)];
+          place = g.array<int32_t>("place.ids")[static_cast<size_t>(p)];
+          break;
+        }
+    }
+  }
+  ASSERT_GE(user, 0);
+  const fs::path log = scratch() / "events.jsonl";
+  std::ofstream(log) << "{\"user_id\": " << user << ", \"place_id\": " << place
+                     << ", \"type\": \"like\", \"timestamp\": 1}\n"
+                     << R"({"user_id": 987654, "place_id": 0, "type": "view", "timestamp": 2})" << "\n";
+  const fs::path out = scratch() / "graph-events";
+  ASSERT_EQ(run("build-graph --data " + synthetic_data().string() + " --output " + out.string() + " -q --events " +
+                log.string()),
+            0)
+      << read(scratch() / "log.err");
+  auto g = GraphArtifact::open(out);
+  const auto& merged = g.manifest()["inputs"]["events"][fs::absolute(log).string()];
+  EXPECT_EQ(merged["appended"], 1);
+  EXPECT_EQ(merged["skipped_unknown_user"], 1);
+  const auto ids = g.array<int32_t>("user.ids");
+  const int64_t u = std::lower_bound(ids.begin(), ids.end(), static_cast<int32_t>(user)) - ids.begin();
+  const auto pids = g.array<int32_t>("place.ids");
+  const int32_t p = static_cast<int32_t>(std::lower_bound(pids.begin(), pids.end(), static_cast<int32_t>(place)) - pids.begin());
+  const auto train = g.relation("user_place.train").row(u);
+  EXPECT_NE(std::find(train.begin(), train.end(), p), train.end());
+
+  EXPECT_EQ(run("build-graph --data " + synthetic_data().string() + " --output " + (scratch() / "g-missing").string() +
+                " -q --events " + (scratch() / "no-such-events.jsonl").string()),
+            1);
+  EXPECT_NE(read(scratch() / "log.err").find("no-such-events.jsonl"), std::string::npos);
+  EXPECT_FALSE(fs::exists(scratch() / "g-missing"));
 }
 
 TEST(BuildGraphCommand, RejectsBadInputWithAClearError) {

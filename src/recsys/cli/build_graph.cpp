@@ -83,6 +83,9 @@ const CommandRegistration registration("build-graph", 20, [](CLI::App& app) {
   cmd->add_option("--data", f->config.data_dir, "data folder (recsys generate / import)")
       ->required();
   cmd->add_option("--output", f->config.output_dir, "graph folder to write")->required();
+  cmd->add_option("--events", f->config.event_logs,
+                  "events log of recsys serve (<artifacts>/events/events.jsonl) whose interactions join "
+                  "the data's; repeatable");
   cmd->add_option("--split", f->split,
                   "auto (predefined when interactions have a split column, else temporal), "
                   "temporal, global-time, predefined, random");

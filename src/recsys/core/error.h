@@ -36,4 +36,18 @@ class InvalidArgument : public Error {
   using Error::Error;
 };
 
+// A request the loaded artifacts cannot answer (e.g. attendance from a model without the
+// attendance head); a server answers it with 501 / 422 rather than 500.
+class Unsupported : public Error {
+ public:
+  using Error::Error;
+};
+
+// A lookup of an id (user, place, city, ...) that does not exist in the loaded data; the
+// message names the kind of id and the value. Serving answers it with 404.
+class NotFound : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace recsys

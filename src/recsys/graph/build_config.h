@@ -2,6 +2,7 @@
 // Every parameter of `recsys build-graph`, with its default, in one place.
 #include <cstdint>
 #include <filesystem>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,8 @@ int64_t parse_cutoff(const std::string& text);
 struct GraphBuildConfig {
   std::filesystem::path data_dir;
   std::filesystem::path output_dir;
+  // Events logs of `recsys serve` whose interactions join the tables' (graph/event_input.h).
+  std::vector<std::filesystem::path> event_logs;
   bool force = false;
   SplitMode split = SplitMode::Auto;
   double val_fraction = 0.1;   // share of each user's interacted places held out for validation

@@ -10,6 +10,7 @@
 #include "recsys/core/progress.h"
 #include "recsys/graph/artifact_writer.h"
 #include "recsys/graph/checksum.h"
+#include "recsys/graph/event_input.h"
 #include "recsys/graph/csr.h"
 #include "recsys/graph/input_tables.h"
 #include "recsys/graph/interaction_split.h"
@@ -104,6 +105,13 @@ void write_features(ArtifactWriter& w, json& features, const std::string& node,
   features[node] = {{"rows", m.rows}, {"columns", m.cols}, {"blocks", blocks}};
 }
 
+std::string read_file_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) throw IoError(fmt::format("{}: cannot read", p.string()));
+  return bytes;
+}
+
 json input_files(const fs::path& dir) {
   json files = json::object();
   for (const char* name :
@@ -111,9 +119,7 @@ json input_files(const fs::path& dir) {
         "friend_labels.parquet", "tags.parquet", "cities.parquet", "neighborhoods.parquet"}) {
     const fs::path p = dir / name;
     if (!fs::exists(p)) continue;
-    std::ifstream in(p, std::ios::binary);
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) throw IoError(fmt::format("{}: cannot read", p.string()));
+    const std::string bytes = read_file_bytes(p);
     files[name] = {{"bytes", bytes.size()},
                    {"checksum", checksum_hex(checksum64(bytes.data(), bytes.size()))}};
   }
@@ -143,6 +149,19 @@ GraphBuildSummary build_graph(const GraphBuildConfig& config) {
 
   log_info(fmt::format("build-graph: reading tables from {}", config.data_dir.string()));
   InputTables in = read_input_tables(config.data_dir);
+  json event_inputs = json::object();
+  for (const fs::path& file : config.event_logs) {
+    const EventMerge merge = append_events(in, data::read_event_log(file));
+    const std::string bytes = read_file_bytes(file);
+    event_inputs[fs::absolute(file).string()] = {
+        {"bytes", bytes.size()},
+        {"checksum", checksum_hex(checksum64(bytes.data(), bytes.size()))},
+        {"appended", merge.appended},
+        {"skipped_unknown_user", merge.unknown_user},
+        {"skipped_unknown_place", merge.unknown_place}};
+    log_info(fmt::format("build-graph: {} events from {} ({} of unknown users, {} of unknown places skipped)",
+                         merge.appended, file.string(), merge.unknown_user, merge.unknown_place));
+  }
   const auto n_users = static_cast<int64_t>(in.user_ids.size());
   const auto n_places = static_cast<int64_t>(in.place_ids.size());
   if (n_users == 0 || n_places == 0 || in.events.size() == 0)
@@ -169,6 +188,7 @@ GraphBuildSummary build_graph(const GraphBuildConfig& config) {
   m["config"] = config_json(config, split);
   m["inputs"] = {
       {"files", input_files(config.data_dir)},
+      {"events", event_inputs},
       {"columns_present", json(std::vector<std::string>(in.present.begin(), in.present.end()))}};
 
   // Nodes.
