@@ -18,7 +18,6 @@ namespace recsys::serve {
 namespace {
 
 using nlohmann::json;
-constexpr int64_t kMaxId = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMaxSmall = std::numeric_limits<int32_t>::max();
 
 HttpResponse json_response(const nlohmann::ordered_json& j, int status = 200) {
