@@ -83,7 +83,8 @@ const CommandRegistration registration("index", 33, [](CLI::App& app) {
   f->ef_construction_opt =
       cmd->add_option("--ef-construction", f->ef_construction, "HNSW build breadth (default 200)");
   f->ef_search_opt =
-      cmd->add_option("--ef-search", f->ef_search, "HNSW search breadth (default 128)");
+      cmd->add_option("--ef-search", f->ef_search,
+                      "HNSW search breadth (default: 64 up to 20k rows with auto, else 128)");
   f->nlist_opt = cmd->add_option("--nlist", f->nlist, "IVF lists (default about 4 sqrt(rows))");
   f->nprobe_opt =
       cmd->add_option("--nprobe", f->nprobe, "IVF lists visited per query (default 32)");

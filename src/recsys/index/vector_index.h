@@ -21,14 +21,14 @@ IndexKind parse_index_kind(const std::string& name);
 
 struct IndexParams {
   IndexKind kind = IndexKind::kFlat;
-  int hnsw_m = 32;             // HNSW graph degree
-  int ef_construction = 200;   // HNSW build breadth
-  int ef_search = 128;         // HNSW search breadth (recall / speed)
-  int nlist = 0;               // IVF lists (0: about 4 sqrt(rows))
-  int nprobe = 32;             // IVF lists visited per query
+  int hnsw_m = 32;            // HNSW graph degree
+  int ef_construction = 200;  // HNSW build breadth
+  int ef_search = 128;        // HNSW search breadth (recall / speed)
+  int nlist = 0;              // IVF lists (0: about 4 sqrt(rows))
+  int nprobe = 32;            // IVF lists visited per query
   // A filtered search whose allowed rows are at most this share of the catalogue (or at most
   // exact_min_rows rows) scores the allowed rows exactly.
-  double exact_share = 0.05;
+  double exact_share = 0.25;
   int64_t exact_min_rows = 4096;
 };
 
