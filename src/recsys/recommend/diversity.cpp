@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "recsys/core/error.h"
+#include "recsys/index/exact_search.h"
 #include "recsys/recommend/vector_math.h"
 
 namespace recsys::recommend {
@@ -33,14 +34,20 @@ std::vector<index::Hit> mmr_rerank(const std::vector<index::Hit>& pool, int k, d
   float hi = -std::numeric_limits<float>::infinity(), lo = -hi;
   for (const auto& h : pool) hi = std::max(hi, h.score), lo = std::min(lo, h.score);
   const double span = hi > lo ? static_cast<double>(hi) - lo : 1.0;
-  // The pool's unit vectors, gathered once (contiguous, float).
-  const size_t n = pool.size(), stride = static_cast<size_t>(dim);
-  std::vector<float> unit(n * stride);
+  // The pool's unit vectors, gathered once into a zero-padded matrix the SIMD scoring kernel of
+  // the exact search reads (index/exact_search.h): one kernel call per pick.
+  const size_t n = pool.size();
+  const int width = (dim + 15) / 16 * 16;
+  const size_t stride = static_cast<size_t>(width);
+  thread_local std::vector<float> unit, sim;
+  unit.assign(n * stride, 0.0f);
+  sim.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const float* v = vectors + static_cast<int64_t>(pool[i].row) * dim;
     const float s = inv_norm[static_cast<size_t>(pool[i].row)];
-    for (size_t d = 0; d < stride; ++d) unit[i * stride + d] = v[d] * s;
+    for (int d = 0; d < dim; ++d) unit[i * stride + static_cast<size_t>(d)] = v[d] * s;
   }
+  const index::RowMatrix matrix{unit.data(), static_cast<int64_t>(n), static_cast<int64_t>(stride), width};
   // max_sim[i]: largest cosine between candidate i and the picked ones.
   std::vector<float> max_sim(n, -1.0f);
   std::vector<uint8_t> taken(n, 0);
@@ -59,9 +66,9 @@ std::vector<index::Hit> mmr_rerank(const std::vector<index::Hit>& pool, int k, d
     taken[best] = 1;
     out.push_back(pool[best]);
     if (out.size() == want) break;
-    const float* b = unit.data() + best * stride;
+    index::score_rows(matrix, unit.data() + best * stride, nullptr, 0, static_cast<int64_t>(n), sim.data());
     for (size_t i = 0; i < n; ++i)
-      if (!taken[i]) max_sim[i] = std::max(max_sim[i], dot(unit.data() + i * stride, b, dim));
+      if (!taken[i]) max_sim[i] = std::max(max_sim[i], sim[i]);
   }
   return out;
 }

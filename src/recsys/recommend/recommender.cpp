@@ -50,21 +50,22 @@ std::vector<index::Hit> Recommender::search_places(const float* query, const Pla
   check_filter(q.filter, *catalogue_);
   const auto& index = artifacts_.index.places;
   const int pool = q.diversity > 0 ? pool_size(q.k) : q.k;
-  std::vector<index::Hit> hits;
+  // The allowed rows as a bitmap (filters, minus the excluded rows): the index then searches
+  // for `pool` rows among them. Over-fetching k + |excluded| instead made HNSW walk with a
+  // breadth of a few hundred for users with long histories (docs/benchmarks.md, "Serving").
+  thread_local std::vector<uint8_t> allowed;
+  int64_t count = 0;
   if (q.filter.empty()) {
-    // Over-fetch by the number of excluded rows, then drop them: the same answer as an allowed
-    // bitmap, without touching every row.
-    const auto fetch = std::min<int64_t>(pool + static_cast<int64_t>(exclude.size()), index.rows());
-    hits = index.search(query, static_cast<int>(fetch));
-    std::erase_if(hits, [&](const index::Hit& h) { return contains(exclude, h.row); });
-    if (hits.size() > static_cast<size_t>(pool)) hits.resize(static_cast<size_t>(pool));
+    allowed.assign(static_cast<size_t>(index.rows()), 1);
+    count = index.rows();
   } else {
-    std::vector<uint8_t> allowed;
-    int64_t count = allowed_places(q.filter, *catalogue_, allowed);
-    for (int32_t r : exclude)
-      if (allowed[static_cast<size_t>(r)]) allowed[static_cast<size_t>(r)] = 0, --count;
-    if (count > 0) hits = index.search(query, pool, allowed.data(), count);
+    count = allowed_places(q.filter, *catalogue_, allowed);
   }
+  for (int32_t r : exclude)
+    if (allowed[static_cast<size_t>(r)]) allowed[static_cast<size_t>(r)] = 0, --count;
+  std::vector<index::Hit> hits;
+  if (count > 0)
+    hits = count == index.rows() ? index.search(query, pool) : index.search(query, pool, allowed.data(), count);
   return mmr_rerank(hits, q.k, q.diversity, artifacts_.embeddings.places.data(), artifacts_.dim(),
                     place_inv_norm_);
 }
