@@ -6,6 +6,7 @@
 // FILE: one raw user id per line; request i asks for places of user i mod n (a mix of k and
 // filters); every 50th request reports an event and every 100th asks for friends.
 #include <algorithm>
+#include <utility>  // before Asio: boost 1.74 awaitable.hpp uses std::exchange
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -143,7 +145,9 @@ TEST(Api, FriendsSimilarAndAttendance) {
 
 TEST(Api, AttendanceWithoutTheHeadIs422) {
   Api api(headless_artifacts(), fresh_log("mf"));
-  if (kHasHead) ASSERT_NE(api.service.version().rfind("mf-bpr", 0), std::string::npos);
+  if (kHasHead) {
+    ASSERT_NE(api.service.version().rfind("mf-bpr", 0), std::string::npos);
+  }
   const auto& emb = api.service.current()->artifacts().embeddings;
   const json pairs = {{"pairs", {{{"user_id", emb.user_ids[0]}, {"friend_id", emb.user_ids[1]}}}}};
   const auto r = api.post("/v1/attendance", pairs.dump());
@@ -201,6 +205,81 @@ TEST(Api, EventsTakeEffectAtOnceAndSurviveARestart) {
   const json replayed = json::parse(r.body);
   for (const auto& p : replayed["places"]) EXPECT_NE(p["place_id"], top);
   EXPECT_EQ(restarted.get("/v1/users/5000000/recommendations/places?k=3").status, 200);
+}
+
+TEST(Api, UserProfilePlaceAndUserList) {
+  Api api(serving_workdir(), fresh_log("profile"));
+  const auto rec = api.service.current();
+  int32_t row = 0;  // a user with a history (some are held out whole: cold-start users)
+  while (rec->history().seen_places(row).empty()) ++row;
+  const int64_t user = rec->catalogue().users().raw(row);
+  auto r = api.get("/v1/users/" + std::to_string(user));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  for (const char* key : {"user_id", "known", "home_city", "friends", "seen_places", "interests", "recent_places"})
+    EXPECT_TRUE(j.contains(key)) << key << ": " << r.body;
+  EXPECT_EQ(j["user_id"], user);
+  EXPECT_TRUE(j["known"].get<bool>());
+  EXPECT_EQ(j["friends"], rec->history().friends(row).size());
+  EXPECT_EQ(j["seen_places"], rec->history().seen_places(row).size());
+  ASSERT_FALSE(j["recent_places"].empty());
+  EXPECT_LE(j["recent_places"].size(), 10u);
+  int64_t previous = std::numeric_limits<int64_t>::max();
+  for (const auto& p : j["recent_places"]) {  // seen by the user, newest first
+    const int32_t place = rec->place_row(p["place_id"].get<int64_t>());
+    const auto seen = rec->history().seen_places(row);
+    EXPECT_TRUE(std::binary_search(seen.begin(), seen.end(), place)) << p;
+    if (!p["last_timestamp"].is_null()) {
+      EXPECT_LE(p["last_timestamp"].get<int64_t>(), previous);
+      previous = p["last_timestamp"].get<int64_t>();
+    }
+  }
+  int64_t counted = std::numeric_limits<int64_t>::max();
+  for (const auto& i : j["interests"]) {  // by count, descending
+    EXPECT_LE(i["count"].get<int64_t>(), counted);
+    counted = i["count"].get<int64_t>();
+  }
+  EXPECT_EQ(api.get("/v1/users/987654321").status, 404);
+  EXPECT_EQ(api.get("/v1/users/abc").status, 400);
+  EXPECT_EQ(api.get("/v1/users/" + std::to_string(user) + "?k=3").status, 400);
+
+  const int64_t place = rec->artifacts().embeddings.place_ids[5];
+  r = api.get("/v1/places/" + std::to_string(place));
+  ASSERT_EQ(r.status, 200) << r.body;
+  j = json::parse(r.body);
+  for (const char* key : {"place_id", "city", "neighborhood", "price_band", "time_slot", "categories", "tags", "lat", "lon",
+                          "visitors"})
+    EXPECT_TRUE(j.contains(key)) << key << ": " << r.body;
+  EXPECT_EQ(j["city"], rec->catalogue().city(rec->place_row(place)));
+  EXPECT_EQ(api.get("/v1/places/987654321").status, 404);
+
+  r = api.get("/v1/users?offset=2&limit=3");
+  ASSERT_EQ(r.status, 200) << r.body;
+  j = json::parse(r.body);
+  EXPECT_EQ(j["total"], rec->catalogue().n_users());
+  ASSERT_EQ(j["users"].size(), 3u);
+  EXPECT_EQ(j["users"][0], rec->catalogue().users().raw(2));
+  EXPECT_EQ(api.get("/v1/users?limit=0").status, 422);
+
+  // A user known only through events: not in the model, the reported place listed.
+  r = api.post("/v1/events", json{{"events", {{{"user_id", 6000000}, {"place_id", place}, {"type", "like"}}}}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = api.get("/v1/users/6000000");
+  ASSERT_EQ(r.status, 200) << r.body;
+  j = json::parse(r.body);
+  EXPECT_FALSE(j["known"].get<bool>());
+  ASSERT_EQ(j["recent_places"].size(), 1u);
+  EXPECT_EQ(j["recent_places"][0]["place_id"], place);
+  EXPECT_TRUE(j["recent_places"][0]["live"].get<bool>());
+}
+
+TEST(Api, ExplorerPage) {
+  Api api(serving_workdir(), fresh_log("explorer"));
+  const auto r = api.get("/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.content_type.find("text/html"), std::string::npos);
+  EXPECT_NE(r.body.find("recsys explorer"), std::string::npos);
+  EXPECT_NE(r.body.find("/v1/attendance"), std::string::npos);
 }
 
 TEST(Api, OperationalRoutes) {

@@ -3,8 +3,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <map>
 #include <vector>
+
+#include "recsys/core/error.h"
 
 namespace recsys::recommend {
 namespace {
@@ -27,6 +32,33 @@ nlohmann::ordered_json place_items(const std::vector<PlaceItem>& items) {
                    {"score", rounded(it.score)},
                    {"explanation", explanation_text(it.explanation)}});
   return out;
+}
+
+nlohmann::ordered_json int_or_null(int64_t v) {
+  return v >= 0 ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json number_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json ids(std::span<const int32_t> v) {
+  return nlohmann::ordered_json(std::vector<int32_t>(v.begin(), v.end()));
+}
+
+// Latest interaction time of the user with each place of a split (INT64_MIN when unknown).
+void add_last_times(const graph::GraphArtifact& g, const std::string& split, int32_t user,
+                    std::map<int32_t, int64_t>& last) {
+  if (split != "train" && !g.has_relation("user_place." + split)) return;
+  const graph::InteractionsView v = g.interactions(split);
+  if (user >= v.csr.n_rows()) return;
+  const auto places = v.csr.row(user);
+  const auto begin = static_cast<size_t>(v.csr.offsets[static_cast<size_t>(user)]);
+  for (size_t i = 0; i < places.size(); ++i) {
+    const int64_t t = v.last_timestamp.empty() ? std::numeric_limits<int64_t>::min() : v.last_timestamp[begin + i];
+    auto [it, inserted] = last.emplace(places[i], t);
+    if (!inserted) it->second = std::max(it->second, t);
+  }
 }
 
 }  // namespace
@@ -106,6 +138,88 @@ nlohmann::ordered_json to_json(const AttendanceAnswer& a) {
                   {"user_percentile", rounded(a.place->user_percentile)},
                   {"friend_percentile", rounded(a.place->friend_percentile)}};
   return j;
+}
+
+nlohmann::ordered_json user_profile_json(const Recommender& rec, int64_t user_id,
+                                         std::span<const int64_t> live_places, int max_interests,
+                                         int max_recent) {
+  const PlaceCatalogue& cat = rec.catalogue();
+  const int32_t user = cat.users().find(user_id);
+  if (user < 0 && live_places.empty()) throw NotFound(fmt::format("user {} does not exist", user_id));
+
+  // Seen places, newest first: live events (newest last in `live_places`), then the graph's
+  // history by latest interaction time (unknown times last).
+  struct Seen {
+    int32_t row;
+    bool live;
+    int64_t time;
+  };
+  constexpr int64_t kUnknown = std::numeric_limits<int64_t>::min();
+  std::vector<Seen> seen;
+  std::map<int32_t, int64_t> last;  // place row -> latest time, history only
+  for (auto it = live_places.rbegin(); it != live_places.rend(); ++it) {
+    const int32_t row = cat.places().find(*it);
+    if (row >= 0) {
+      seen.push_back({row, true, kUnknown});
+      last.emplace(row, kUnknown);  // listed once
+    }
+  }
+  const size_t n_live = seen.size();
+  if (user >= 0) {
+    std::map<int32_t, int64_t> times;
+    add_last_times(*rec.artifacts().graph, "train", user, times);
+    if (rec.history().seen_splits() == SeenSplits::kTrainValid)
+      add_last_times(*rec.artifacts().graph, "valid", user, times);
+    for (int32_t row : rec.history().seen_places(user)) {
+      if (last.count(row)) continue;
+      const auto t = times.find(row);
+      seen.push_back({row, false, t == times.end() ? kUnknown : t->second});
+    }
+    std::stable_sort(seen.begin() + static_cast<std::ptrdiff_t>(n_live), seen.end(),
+                     [](const Seen& a, const Seen& b) { return a.time > b.time; });
+  }
+
+  std::map<int32_t, int64_t> counts;
+  for (const Seen& s : seen)
+    for (int32_t c : cat.categories(s.row)) ++counts[c];
+  std::vector<std::pair<int32_t, int64_t>> by_count(counts.begin(), counts.end());
+  std::stable_sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  auto interests = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < by_count.size() && static_cast<int64_t>(i) < max_interests; ++i)
+    interests.push_back({{"category", by_count[i].first}, {"count", by_count[i].second}});
+
+  auto recent = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < seen.size() && static_cast<int64_t>(i) < max_recent; ++i) {
+    const Seen& s = seen[i];
+    recent.push_back({{"place_id", cat.places().raw(s.row)},
+                      {"city", int_or_null(cat.city(s.row))},
+                      {"categories", ids(cat.categories(s.row))},
+                      {"live", s.live},
+                      {"last_timestamp", s.time == kUnknown ? nlohmann::ordered_json(nullptr)
+                                                            : nlohmann::ordered_json(s.time)}});
+  }
+  return {{"user_id", user_id},
+          {"known", user >= 0},
+          {"home_city", user >= 0 ? int_or_null(cat.home_city(user)) : nlohmann::ordered_json(nullptr)},
+          {"friends", user >= 0 ? rec.history().friends(user).size() : 0},
+          {"seen_places", seen.size()},
+          {"interests", interests},
+          {"recent_places", recent}};
+}
+
+nlohmann::ordered_json place_json(const Recommender& rec, int64_t place_id) {
+  const PlaceCatalogue& cat = rec.catalogue();
+  const int32_t row = cat.places().row(place_id);
+  return {{"place_id", place_id},
+          {"city", int_or_null(cat.city(row))},
+          {"neighborhood", int_or_null(cat.neighborhood(row))},
+          {"price_band", int_or_null(cat.price_band(row))},
+          {"time_slot", int_or_null(cat.time_slot(row))},
+          {"categories", ids(cat.categories(row))},
+          {"tags", ids(cat.tags(row))},
+          {"lat", number_or_null(cat.lat(row))},
+          {"lon", number_or_null(cat.lon(row))},
+          {"visitors", rec.history().place_visitors(row).size()}};
 }
 
 }  // namespace recsys::recommend

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -194,6 +195,35 @@ void ApiService::add_routes() {
     r.content_type = "text/html; charset=utf-8";
     r.body = std::string(docs_html());
     return r;
+  });
+  // The explorer page (src/recsys/serve/web/explorer.html) and the lookups only it needs.
+  router_.add("GET", "/", [](const HttpRequest&, const PathParams&) {
+    HttpResponse r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = std::string(explorer_html());
+    return r;
+  });
+  router_.add("GET", "/v1/users", [this](const HttpRequest& r, const PathParams&) {
+    const QueryParams q = QueryParams::parse(r.query);
+    q.allow_only({"offset", "limit"});
+    const auto rec = current();  // kept alive while its ids are read
+    const auto& users = rec->catalogue().users();
+    const int64_t offset = q.integer("offset", 0, 0, kMaxSmall);
+    const int64_t limit = q.integer("limit", 50, 1, options_.limits.max_batch);
+    nlohmann::ordered_json ids = nlohmann::ordered_json::array();
+    for (int64_t row = offset; row < std::min(users.size(), offset + limit); ++row)
+      ids.push_back(users.raw(static_cast<int32_t>(row)));
+    return json_response({{"total", users.size()}, {"offset", offset}, {"users", ids}});
+  });
+  router_.add("GET", "/v1/users/{id}", [this](const HttpRequest& r, const PathParams& p) {
+    QueryParams::parse(r.query).allow_only({});
+    const int64_t user_id = path_id(p, "user id");
+    const std::vector<int64_t> live = live_.places_of(user_id);
+    return json_response(recommend::user_profile_json(*current(), user_id, live));
+  });
+  router_.add("GET", "/v1/places/{id}", [this](const HttpRequest& r, const PathParams& p) {
+    QueryParams::parse(r.query).allow_only({});
+    return json_response(recommend::place_json(*current(), path_id(p, "place id")));
   });
 }
 

@@ -22,7 +22,7 @@ void serve_until_signalled(const ApiOptions& api_options, const ServerOptions& s
 
   ApiService api(api_options);
   HttpServer server(server_options, [&api](const HttpRequest& r) { return api.handle(r); });
-  log_info(fmt::format("serving {} on http://{}:{} ({} threads); docs at /docs", api.version(),
+  log_info(fmt::format("serving {} on http://{}:{} ({} threads); explorer at /, docs at /docs", api.version(),
                        server_options.host, server.port(),
                        server_options.threads > 0 ? server_options.threads
                                                   : static_cast<int>(std::thread::hardware_concurrency())));

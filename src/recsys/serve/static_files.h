@@ -7,5 +7,6 @@ namespace recsys::serve {
 
 std::string_view openapi_json();  // docs/openapi.json: the API, OpenAPI 3
 std::string_view docs_html();     // src/recsys/serve/web/docs.html: renders /openapi.json at /docs
+std::string_view explorer_html();  // src/recsys/serve/web/explorer.html: the explorer page at /
 
 }  // namespace recsys::serve
