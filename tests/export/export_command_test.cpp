@@ -2,8 +2,6 @@
 // on a tiny imported cf graph with sparse raw ids, read back with the project's Parquet and
 // .npy readers and the embeddings-folder reader; the error cases leave no output.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -20,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "../common/cli_run.h"
 #include "recsys/core/error.h"
 #include "recsys/export/embeddings_folder.h"
 #include "recsys/graph/graph_artifact.h"
@@ -32,51 +30,20 @@ namespace fs = std::filesystem;
 namespace recsys::exporter {
 namespace {
 
-const fs::path& scratch() {
-  static const fs::path dir = [] {
-    const fs::path d =
-        fs::temp_directory_path() / ("recsys-export-test-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-struct ScratchCleanup {
-  fs::path dir = scratch();
-  ~ScratchCleanup() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
+using recsys::testing::err;
+using recsys::testing::run;
+using recsys::testing::scratch;
 
 std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-int run(const std::string& args) {
-  const std::string cmd = std::string(RECSYS_BINARY) + " " + args + " > " +
-                          (scratch() / "log.out").string() + " 2> " +
-                          (scratch() / "log.err").string();
-  const int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-std::string err() {
-  return read(scratch() / "log.err");
+  return recsys::testing::read_text(p);
 }
 
 // The inputs, each made once per test program and only when a test asks for it (ctest runs
 // every test in its own process).
-void ensure_scratch() {
-  static ScratchCleanup cleanup;
-}
 
 // A small generated data set and its graph.
 const fs::path& generated_graph() {
   static const fs::path graph = [] {
-    ensure_scratch();
     const fs::path data = scratch() / "data", g = scratch() / "graph";
     EXPECT_EQ(run("generate --output-dir " + data.string() +
                   " --n-users 300 --n-places 200 --n-cities 3 -q"),
@@ -141,7 +108,6 @@ struct CfModel {
 };
 const CfModel& cf_model() {
   static const CfModel x = [] {
-    ensure_scratch();
     CfModel c;
     const fs::path cf = scratch() / "cf";
     fs::create_directories(cf);

@@ -8,17 +8,15 @@
 #include "recsys/model/hetero_serving.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "../common/cli_run.h"
 #include "recsys/core/error.h"
 #include "recsys/graph/graph_artifact.h"
 #include "recsys/model/gnn/hetero_network.h"
@@ -31,35 +29,16 @@ namespace fs = std::filesystem;
 namespace recsys::model {
 namespace {
 
+// Its own folder: hetero_test.cpp, in the same test program, uses recsys::testing::scratch().
 const fs::path& scratch() {
-  static const fs::path dir = [] {
-    const fs::path d =
-        fs::temp_directory_path() / ("recsys-hetero-serving-test-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
+  static const fs::path dir = recsys::testing::fresh_dir("hetero-serving");
   return dir;
 }
-
-struct ScratchCleanup {
-  ~ScratchCleanup() {
-    std::error_code ec;
-    fs::remove_all(scratch(), ec);
-  }
-};
-
 int run(const std::string& args) {
-  const std::string cmd = std::string(RECSYS_BINARY) + " " + args + " > " +
-                          (scratch() / "log.out").string() + " 2> " +
-                          (scratch() / "log.err").string();
-  const int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return recsys::testing::run_recsys(args, scratch());
 }
-
 std::string err() {
-  std::ifstream in(scratch() / "log.err");
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return recsys::testing::log_err(scratch());
 }
 
 nlohmann::json read_json(const fs::path& p) {
@@ -74,7 +53,6 @@ struct Fixture {
 };
 
 const Fixture& fixture() {
-  static ScratchCleanup cleanup;
   static const Fixture f = [] {
     Fixture x;
     const fs::path data = scratch() / "data";

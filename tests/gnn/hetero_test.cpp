@@ -2,15 +2,13 @@
 // place features), its config section, and end to end through the program on a small generated
 // data set: it must beat popularity clearly, overall and on cold-start users, and score friends.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "../common/cli_run.h"
 #include "recsys/core/error.h"
 #include "recsys/core/toml_table.h"
 #include "recsys/model/gnn/hetero_config.h"
@@ -69,36 +67,9 @@ TEST(HeteroConfig, DefaultsOverridesAndRangeErrors) {
   }
 }
 
-const fs::path& scratch() {
-  static const fs::path dir = [] {
-    const fs::path d =
-        fs::temp_directory_path() / ("recsys-hetero-test-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-struct ScratchCleanup {
-  ~ScratchCleanup() {
-    std::error_code ec;
-    fs::remove_all(scratch(), ec);
-  }
-};
-
-int run(const std::string& args) {
-  const std::string cmd = std::string(RECSYS_BINARY) + " " + args + " > " +
-                          (scratch() / "log.out").string() + " 2> " +
-                          (scratch() / "log.err").string();
-  const int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string err() {
-  std::ifstream in(scratch() / "log.err");
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using recsys::testing::err;
+using recsys::testing::run;
+using recsys::testing::scratch;
 
 nlohmann::json read_json(const fs::path& p) {
   std::ifstream in(p);
@@ -106,7 +77,6 @@ nlohmann::json read_json(const fs::path& p) {
 }
 
 const fs::path& graph() {
-  static ScratchCleanup cleanup;
   static const fs::path g = [] {
     const fs::path data = scratch() / "data", out = scratch() / "graph";
     EXPECT_EQ(run("generate --output-dir " + data.string() +

@@ -1,15 +1,13 @@
 // `recsys build-graph` through the program, on a small generated synthetic data set.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <set>
 #include <string>
 
+#include "../common/cli_run.h"
 #include "graph_tables.h"
 #include "recsys/graph/graph_artifact.h"
 
@@ -24,16 +22,11 @@ const fs::path& scratch() {
 }
 
 int run(const std::string& args) {
-  const std::string cmd = std::string(RECSYS_BINARY) + " " + args + " > " +
-                          (scratch() / "log.out").string() + " 2> " +
-                          (scratch() / "log.err").string();
-  const int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return recsys::testing::run_recsys(args, scratch());
 }
 
 std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return recsys::testing::read_text(p);
 }
 
 const fs::path& synthetic_data() {

@@ -22,14 +22,6 @@ using testing::Event;
 using testing::Tables;
 namespace fs = std::filesystem;
 
-// Removes the scratch folder once all tests of the program have run.
-class ScratchCleanup : public ::testing::Environment {
- public:
-  void TearDown() override { fs::remove_all(testing::scratch_root()); }
-};
-[[maybe_unused]] ::testing::Environment* const kCleanup =
-    ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
-
 GraphArtifact build(const Tables& t, const std::string& name, GraphBuildConfig config = {}) {
   const auto dir = testing::fresh_dir(name);
   testing::write_tables(dir / "data", t);

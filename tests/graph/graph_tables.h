@@ -1,14 +1,13 @@
 #pragma once
 // Small hand-made input tables for the graph tests, written with the project's
 // Parquet writer into a fresh temporary folder.
-#include <unistd.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "../common/cli_run.h"
 #include "recsys/io/parquet/table.h"
 #include "recsys/io/parquet/writer.h"
 
@@ -57,17 +56,9 @@ inline void write_table(const fs::path& path, const std::vector<parquet::Field>&
   w.close();
 }
 
-// Everything the graph tests write lives under this folder (removed after the tests).
-inline fs::path scratch_root() {
-  return fs::temp_directory_path() / ("recsys_graph_test_" + std::to_string(::getpid()));
-}
-
-inline fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = scratch_root() / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+// Everything the graph tests write lives in fresh_dir()s of the process's scratch folder,
+// removed when the test program exits.
+using recsys::testing::fresh_dir;
 
 inline void write_tables(const fs::path& dir, const Tables& t) {
   using parquet::ColumnType;

@@ -2,15 +2,11 @@
 // read back and checked against the embeddings; bad input fails with a clear message, a
 // non-zero exit and no output folder.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 
+#include "../common/cli_run.h"
 #include "recsys/index/index_folder.h"
 
 namespace fs = std::filesystem;
@@ -18,46 +14,13 @@ namespace fs = std::filesystem;
 namespace recsys::index {
 namespace {
 
-const fs::path& scratch() {
-  static const fs::path dir = [] {
-    const fs::path d =
-        fs::temp_directory_path() / ("recsys-index-command-test-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-struct ScratchCleanup {
-  ~ScratchCleanup() {
-    std::error_code ec;
-    fs::remove_all(scratch(), ec);
-  }
-};
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-int run(const std::string& args) {
-  const std::string cmd = std::string(RECSYS_BINARY) + " " + args + " > " +
-                          (scratch() / "log.out").string() + " 2> " +
-                          (scratch() / "log.err").string();
-  const int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-std::string out() {
-  return read(scratch() / "log.out");
-}
-std::string err() {
-  return read(scratch() / "log.err");
-}
+using recsys::testing::err;
+using recsys::testing::out;
+using recsys::testing::run;
+using recsys::testing::scratch;
 
 // generate -> build-graph -> train mf-bpr -> export, once per test program.
 const fs::path& embeddings() {
-  static ScratchCleanup cleanup;
   static const fs::path emb = [] {
     const fs::path s = scratch();
     EXPECT_EQ(run("generate --output-dir " + (s / "data").string() +

@@ -1,41 +1,23 @@
 // `recsys train --config configs/cf.toml` (bspm with self-tuning) and `recsys evaluate` end to
 // end on a small synthetic graph; bspm.k larger than the graph is a ConfigError naming the key.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "../common/cli_run.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
+// An empty folder per test (removed when the test program exits) and the program run there.
 struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("recsys-bspm-test-" + std::to_string(::getpid()));
-  Scratch() {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  int run(const std::string& args) const {
-    const std::string cmd = std::string(RECSYS_BINARY) + " " + args + " > " +
-                            (dir / "log.out").string() + " 2> " + (dir / "log.err").string();
-    const int status = std::system(cmd.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  std::string read(const fs::path& p) const {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  std::string err() const { return read(dir / "log.err"); }
+  fs::path dir = recsys::testing::fresh_dir("bspm");
+  int run(const std::string& args) const { return recsys::testing::run_recsys(args, dir); }
+  std::string read(const fs::path& p) const { return recsys::testing::read_text(p); }
+  std::string err() const { return recsys::testing::log_err(dir); }
 };
 
 TEST(BspmCommand, CfConfigTunesTrainsAndEvaluates) {

@@ -1,19 +1,16 @@
 // `recsys train` and `recsys evaluate` through the program, on a small generated data set and
 // a tiny imported cf data set.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <string>
 
+#include "../common/cli_run.h"
 #include "recsys/graph/graph_artifact.h"
 #include "recsys/model/oracle_scorer.h"
 #include "recsys/synthetic/dataset_reader.h"
@@ -26,40 +23,12 @@ namespace fs = std::filesystem;
 namespace recsys::model {
 namespace {
 
-const fs::path& scratch() {
-  static const fs::path dir = [] {
-    const fs::path d =
-        fs::temp_directory_path() / ("recsys-model-test-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-// Removes the scratch folder when the test program exits.
-struct ScratchCleanup {
-  fs::path dir = scratch();
-  ~ScratchCleanup() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
+using recsys::testing::err;
+using recsys::testing::run;
+using recsys::testing::scratch;
 
 std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-int run(const std::string& args) {
-  const std::string cmd = std::string(RECSYS_BINARY) + " " + args + " > " +
-                          (scratch() / "log.out").string() + " 2> " +
-                          (scratch() / "log.err").string();
-  const int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-std::string err() {
-  return read(scratch() / "log.err");
+  return recsys::testing::read_text(p);
 }
 
 struct Fixture {
@@ -67,7 +36,6 @@ struct Fixture {
 };
 
 const Fixture& fixture() {
-  static ScratchCleanup cleanup;
   static const Fixture f = [] {
     Fixture x;
     x.data = scratch() / "data";

@@ -3,42 +3,23 @@
 // skip records (a second run skips every stage, a changed index type reruns only the index,
 // --force reruns everything), and a bad config key failing before anything is written.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "../common/cli_run.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path& scratch() {
-  static const fs::path dir = [] {
-    const fs::path d =
-        fs::temp_directory_path() / ("recsys-pipeline-test-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-struct ScratchCleanup {
-  ~ScratchCleanup() {
-    std::error_code ec;
-    fs::remove_all(scratch(), ec);
-  }
-} cleanup;
+using recsys::testing::scratch;
 
 std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return recsys::testing::read_text(p);
 }
 
 struct Result {
@@ -48,15 +29,11 @@ struct Result {
 
 // Runs `recsys pipeline` from the project root (configs/pipeline.toml, tools/node_modules).
 Result pipeline(const std::string& args) {
-  const fs::path out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
-  const std::string cmd = "cd '" + std::string(RECSYS_SOURCE_DIR) + "' && '" +
-                          std::string(RECSYS_BINARY) + "' pipeline " + args + " > '" +
-                          out.string() + "' 2> '" + err.string() + "'";
   Result r;
-  const int raw = std::system(cmd.c_str());
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = read(out);
-  r.err = read(err);
+  r.status = recsys::testing::run_recsys("pipeline " + args, scratch(),
+                                         {.working_dir = RECSYS_SOURCE_DIR, .env = {}});
+  r.out = recsys::testing::log_out(scratch());
+  r.err = recsys::testing::log_err(scratch());
   return r;
 }
 

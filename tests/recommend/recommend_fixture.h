@@ -7,58 +7,29 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/file.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
+
+#include "../common/cli_run.h"
 
 namespace recsys::recommend::testing {
 
 namespace fs = std::filesystem;
 
-inline const fs::path& scratch() {
-  static const fs::path dir = [] {
-    const fs::path d =
-        fs::temp_directory_path() / ("recsys-recommend-test-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
+using recsys::testing::err;
+using recsys::testing::out;
+using recsys::testing::read_text;
+using recsys::testing::scratch;
 
-struct ScratchCleanup {
-  fs::path dir = scratch();  // a copy: scratch()'s own static may be gone at exit
-  ~ScratchCleanup() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
-
-inline std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Runs the recsys program; stdout / stderr land in scratch()/log.out / log.err.
+// Runs the recsys program; stdout / stderr land in scratch()/log.out / log.err (out(), err()).
 inline int run(const std::string& args) {
   // Passive OpenMP waiting and one thread: spinning workers make training on a busy machine
   // many times slower.
-  const std::string cmd = "OMP_WAIT_POLICY=passive " + std::string(RECSYS_BINARY) + " " + args +
-                          " > " + (scratch() / "log.out").string() + " 2> " +
-                          (scratch() / "log.err").string();
-  const int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-inline std::string out() {
-  return read_text(scratch() / "log.out");
-}
-inline std::string err() {
-  return read_text(scratch() / "log.err");
+  return recsys::testing::run_recsys(args, scratch(),
+                                     {.working_dir = {}, .env = "OMP_WAIT_POLICY=passive"});
 }
 
 // The shared artifacts live in the build tree next to the program (ctest runs every test in
@@ -105,7 +76,6 @@ inline void make_fixture(const fs::path& w, const fs::path& mf_model, const fs::
 }
 
 inline const fs::path& ensure_fixture() {
-  static ScratchCleanup cleanup;
   static const fs::path root = [] {
     const fs::path r = fixture_root();
     fs::create_directories(r);

@@ -11,8 +11,8 @@ namespace fs = std::filesystem;
 inline constexpr bool kHasHead = RECSYS_HAS_TORCH;
 
 #if RECSYS_HAS_TORCH
-inline const fs::path& serving_workdir() { return recommend::testing::hetero_workdir(); }
-inline const fs::path& headless_artifacts() { return recommend::testing::mf_embeddings(); }
+inline fs::path serving_workdir() { return recommend::testing::hetero_workdir(); }
+inline fs::path headless_artifacts() { return recommend::testing::mf_embeddings(); }
 #else
 inline const fs::path& serving_workdir() {
   using recommend::testing::err;
