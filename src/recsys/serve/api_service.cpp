@@ -99,7 +99,7 @@ int64_t now_ms() {
 
 }  // namespace
 
-ApiService::ApiService(ApiOptions options) : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {
+ApiService::ApiService(ApiOptions options) : options_(std::move(options)) {
   if (options_.events_log.empty()) options_.events_log = options_.artifacts / "events" / "events.jsonl";
   std::atomic_store(&loaded_, std::make_shared<const Loaded>(load()));
   log_ = std::make_unique<data::EventLog>(options_.events_log);

@@ -74,7 +74,6 @@ class ApiService {
   LiveEvents live_;
   Router router_;
   std::unique_ptr<Metrics> metrics_;
-  std::chrono::steady_clock::time_point started_;
 };
 
 }  // namespace recsys::serve
