@@ -8,7 +8,6 @@
 
 #include "recsys/core/error.h"
 #include "recsys/index/exact_search.h"
-#include "recsys/recommend/vector_math.h"
 
 namespace recsys::recommend {
 
