@@ -2,7 +2,8 @@
 // generates a small set with the recsys program, then recomputes invariants in
 // SQL — row counts, sums to 1, tags within the place's categories, ratings,
 // ordering, edge co-attendance from the interactions, label/edge consistency,
-// oracle ranking order and the key-value metadata.
+// oracle ranking order and the key-value metadata; and that the part files of a
+// sharded run (generate --shard i/3) read as one table equal the single files.
 //   node duckdb_checks_dataset.mjs RECSYS_BINARY WORK_DIR   (RECSYS_TOOLS_DIR set)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -90,6 +91,29 @@ r = await one(`select count(*)::BIGINT as n,
                from parquet_kv_metadata(${f('users.parquet')})
                where decode(key) in ('recsys.schema_version', 'recsys.synthetic_config', 'recsys.table')`);
 check('metadata: schema version, table and config present', Number(r.n) === 3 && r.version === '1', r);
+
+// Sharded generation: DuckDB reads each folder of part files (Hive-style) as one table, and the
+// union of 3 shards holds exactly the single run's rows.
+const sharded = path.join(work, 'sharded');
+fs.rmSync(sharded, { recursive: true, force: true });
+for (let i = 0; i < 3; i++) {
+  execFileSync(binary, ['generate', '--output-dir', sharded, '--shard', `${i}/3`, '--n-users',
+    String(nUsers), '--n-places', String(nPlaces), '--n-cities', String(nCities), '-q'],
+    { stdio: 'ignore' });
+}
+for (const table of ['interactions', 'user_user_edges', 'friend_labels',
+                     'ground_truth/oracle_top_places']) {
+  const parts = `'${path.join(sharded, table)}/*.parquet'`;
+  r = await one(`select (select count(*) from ${parts})::BIGINT as rows,
+                        (select count(*) from ${f(table + '.parquet')})::BIGINT as single_rows,
+                        (select count(*) from (select * from ${f(table + '.parquet')}
+                                               except all select * from ${parts}))::BIGINT as missing,
+                        (select count(*) from (select * from ${parts}
+                                               except all select * from ${f(table + '.parquet')}))::BIGINT as extra`);
+  check(`sharded ${table}: the parts read as one table equal the single file`,
+        Number(r.rows) === Number(r.single_rows) && Number(r.missing) === 0 &&
+        Number(r.extra) === 0 && Number(r.rows) > 0, r);
+}
 
 if (failures) {
   console.error(`${failures} DuckDB check(s) failed`);

@@ -29,6 +29,7 @@ struct GenerateFlags {
   bool print_config = false;
   bool quiet = false;
   std::string log_format = "text";
+  std::string shard;  // "i/n": write only shard i of n, as part files
 };
 
 std::string human_bytes(int64_t b) {
@@ -62,10 +63,14 @@ void run(const GenerateFlags& f) {
   if (f.n_cities) config.n_cities = *f.n_cities;
   if (f.seed) config.seed = *f.seed;
   config.validate();
-  log_info(fmt::format("generating {} users x {} places in {} cities (seed {}, {} threads) into {}",
-                       config.n_users, config.n_places, config.n_cities, config.seed, threads,
-                       f.output_dir));
-  const auto report = synthetic::generate_dataset(config, f.output_dir, f.force);
+  std::optional<synthetic::ShardSpec> shard;
+  if (!f.shard.empty()) shard = synthetic::parse_shard_spec(f.shard, "--shard");
+  log_info(fmt::format(
+      "generating {} users x {} places in {} cities (seed {}, {} threads) into {}{}",
+      config.n_users, config.n_places, config.n_cities, config.seed, threads, f.output_dir,
+      shard ? fmt::format(" (shard {} of {})", shard->index, shard->count) : ""));
+  const auto report = shard ? synthetic::generate_shard(config, f.output_dir, *shard, f.force)
+                            : synthetic::generate_dataset(config, f.output_dir, f.force);
 
   if (progress_options().format == LogFormat::Json) {
     nlohmann::json j;
@@ -96,6 +101,14 @@ void run(const GenerateFlags& f) {
   table += fmt::format("{:<14} {:<40} {:>10} {:>10} {:>8.2f}\n", "total",
                        report.output_dir.string(), "", human_bytes(bytes), report.total_seconds);
   const std::string dir = report.output_dir.string();
+  if (shard) {
+    table += fmt::format(
+        "\nShard {} of {} written into {} (part files). Once all {} shards are done:\n"
+        "  recsys validate --data {}\n",
+        shard->index, shard->count, dir, shard->count, dir);
+    std::fputs(table.c_str(), stdout);
+    return;
+  }
   table += fmt::format(
       "\nNext steps:\n  recsys validate --data {0}\n  recsys inspect {0}/interactions.parquet "
       "--head 5\n"
@@ -119,6 +132,10 @@ const CommandRegistration registration("generate", 10, [](CLI::App& app) {
                   "repeatable; applied after --config)");
   cmd->add_option("--threads", flags->threads, "worker threads (0 = all cores)");
   cmd->add_flag("--force", flags->force, "replace an existing output folder");
+  cmd->add_option("--shard", flags->shard,
+                  "i/n: generate only shard i of n (the users of the shard's cities and their "
+                  "rows) as Hive-style part files in the shared --output-dir; shard 0 also "
+                  "writes the shared tables. scripts/generate-sharded runs all n");
   cmd->add_flag(
       "--print-config", flags->print_config,
       "print the configuration (defaults, or --config applied) as commented TOML and exit");

@@ -17,6 +17,7 @@
 #include "recsys/graph/node_features.h"
 #include "recsys/graph/social_split.h"
 #include "recsys/io/atomic_dir.h"
+#include "recsys/io/parquet/table_files.h"
 
 namespace recsys::graph {
 
@@ -117,11 +118,13 @@ json input_files(const fs::path& dir) {
   for (const char* name :
        {"interactions.parquet", "users.parquet", "places.parquet", "user_user_edges.parquet",
         "friend_labels.parquet", "tags.parquet", "cities.parquet", "neighborhoods.parquet"}) {
-    const fs::path p = dir / name;
-    if (!fs::exists(p)) continue;
-    const std::string bytes = read_file_bytes(p);
-    files[name] = {{"bytes", bytes.size()},
-                   {"checksum", checksum_hex(checksum64(bytes.data(), bytes.size()))}};
+    // One entry per file: the table's file, or each of its part files.
+    for (const fs::path& p : parquet::table_files(dir, fs::path(name).stem().string())) {
+      const std::string bytes = read_file_bytes(p);
+      files[fs::relative(p, dir).generic_string()] = {
+          {"bytes", bytes.size()},
+          {"checksum", checksum_hex(checksum64(bytes.data(), bytes.size()))}};
+    }
   }
   return files;
 }

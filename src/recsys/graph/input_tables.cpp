@@ -9,6 +9,7 @@
 
 #include "recsys/core/error.h"
 #include "recsys/io/parquet/reader.h"
+#include "recsys/io/parquet/table_files.h"
 
 namespace recsys::graph {
 
@@ -16,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using parquet::Column;
 using parquet::ColumnType;
-using parquet::Reader;
+using parquet::TableReader;
 
 constexpr int64_t kMaxCategoricalId = int64_t{1} << 22;
 const std::vector<ColumnType> kIntTypes = {ColumnType::Int8, ColumnType::Int16, ColumnType::Int32,
@@ -28,14 +29,18 @@ const std::vector<ColumnType> kNumTypes = {ColumnType::Int8,  ColumnType::Int16,
 struct Table {
   std::string file;  // as in messages: the path
   std::string name;  // e.g. "places.parquet"
-  std::optional<Reader> reader;
+  std::optional<TableReader> reader;
 };
 
+// `name` is "<table>.parquet"; the table may also be a folder of part files
+// (<table>/part-*.parquet, a sharded `recsys generate`).
 Table open_table(const fs::path& dir, const std::string& name) {
   Table t;
   t.name = name;
   t.file = (dir / name).string();
-  if (fs::exists(dir / name)) t.reader.emplace(dir / name);
+  const std::string table = fs::path(name).stem().string();
+  t.reader = TableReader::open(dir, table);
+  if (t.reader) t.file = t.reader->display_name();
   return t;
 }
 
@@ -415,6 +420,24 @@ InputTables read_input_tables(const fs::path& data_dir) {
     }
     l.attend_probability =
         read_numeric<float>(labels, "attend_probability", l.a.size(), in.present);
+    if (labels.reader->is_partitioned()) {
+      // Part files of a sharded `recsys generate` are each sorted by (user_a, user_b), their
+      // concatenation is not: put the rows in the order the single file has, so the graph does
+      // not depend on how the data set was sharded.
+      std::vector<size_t> order(l.a.size());
+      for (size_t r = 0; r < order.size(); ++r) order[r] = r;
+      std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+        return l.a[x] < l.a[y] || (l.a[x] == l.a[y] && l.b[x] < l.b[y]);
+      });
+      const auto permuted = [&order](auto& v) {
+        auto copy = v;
+        for (size_t r = 0; r < order.size(); ++r) v[r] = copy[order[r]];
+      };
+      permuted(l.a);
+      permuted(l.b);
+      permuted(l.label);
+      permuted(l.attend_probability);
+    }
   }
 
   // Taxonomy tables: they only widen the id ranges.

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "recsys/core/error.h"
+#include "recsys/io/parquet/table_files.h"
 #include "recsys/synthetic/dataset_reader.h"
 #include "recsys/synthetic/geography.h"
 #include "recsys/synthetic/preference_model.h"
@@ -26,7 +27,9 @@ void OracleScorer::require_ground_truth(const std::filesystem::path& data_dir) {
   for (const char* name :
        {"ground_truth/oracle_top_places.parquet", "users.parquet", "places.parquet"}) {
     const auto path = data_dir / name;
-    if (!std::filesystem::exists(path))
+    // A table may also be a folder of part files (sharded generation).
+    if (parquet::table_files(data_dir, std::filesystem::path(name).replace_extension().string())
+            .empty())
       throw FormatError(fmt::format(
           "the oracle needs the generator's ground truth, but {} does not exist (only data "
           "written by `recsys generate` has it)",

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "recsys/core/random_stream.h"
+#include "recsys/synthetic/sharding.h"
 
 namespace recsys::synthetic {
 
@@ -16,17 +17,13 @@ double attend_probability(const SyntheticConfig& config, double similarity, int3
   return 1.0 / (1.0 + std::exp(-z));
 }
 
-FriendLabelTable build_friend_labels(const SyntheticConfig& config, const UserTable& users,
-                                     const SocialEdgeTable& edges,
-                                     const AttendanceIndex& attendance) {
+std::vector<FriendPair> draw_friend_pairs(const SyntheticConfig& config, const UserTable& users,
+                                          const SocialEdgeTable& edges) {
   const size_t n = users.size();
   // Adjacency (both directions) to keep negatives off edges.
   std::vector<std::vector<int32_t>> neighbors(n);
   std::vector<int32_t> positives_of(n, 0);
-  struct Pair {
-    int32_t a, b;
-    uint8_t label;
-  };
+  using Pair = FriendPair;
   std::vector<Pair> pairs;
   for (size_t e = 0; e < edges.size(); ++e) {
     neighbors[static_cast<size_t>(edges.user_a[e])].push_back(edges.user_b[e]);
@@ -59,7 +56,8 @@ FriendLabelTable build_friend_labels(const SyntheticConfig& config, const UserTa
           b = static_cast<int32_t>(rng.uniform_int(0, static_cast<int64_t>(n) - 1));
         }
         if (b == static_cast<int32_t>(a) ||
-            std::binary_search(neighbors[a].begin(), neighbors[a].end(), b))
+            std::binary_search(neighbors[a].begin(), neighbors[a].end(), b) ||
+            !is_designated_drawer(config.seed, static_cast<int32_t>(a), b))
           continue;
         pairs.push_back(
             {std::min(static_cast<int32_t>(a), b), std::max(static_cast<int32_t>(a), b), 0});
@@ -77,6 +75,13 @@ FriendLabelTable build_friend_labels(const SyntheticConfig& config, const UserTa
     pairs[unique++] = pairs[i];
   }
   pairs.resize(unique);
+  return pairs;
+}
+
+FriendLabelTable label_friend_pairs(const SyntheticConfig& config, const UserTable& users,
+                                    const std::vector<FriendPair>& pairs,
+                                    const AttendanceIndex& attendance) {
+  const size_t unique = pairs.size();
   FriendLabelTable t;
   t.user_a.resize(unique);
   t.user_b.resize(unique);
@@ -100,6 +105,12 @@ FriendLabelTable build_friend_labels(const SyntheticConfig& config, const UserTa
     t.attend_probability[i] = static_cast<float>(attend_probability(config, sim, co, overlap));
   }
   return t;
+}
+
+FriendLabelTable build_friend_labels(const SyntheticConfig& config, const UserTable& users,
+                                     const SocialEdgeTable& edges,
+                                     const AttendanceIndex& attendance) {
+  return label_friend_pairs(config, users, draw_friend_pairs(config, users, edges), attendance);
 }
 
 }  // namespace recsys::synthetic

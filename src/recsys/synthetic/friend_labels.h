@@ -2,7 +2,8 @@
 // Friend labels for the friend-recommendation / go-out-together head:
 // positives are social edges with high similarity or enough co-attendance;
 // negatives are random non-adjacent pairs (a share from the same home city, so
-// they are not trivially separable by city); every pair gets an attendance
+// they are not trivially separable by city; a pair is drawn only by its
+// designated drawer, see sharding.h); every pair gets an attendance
 // probability from its similarity, co-attendance and neighborhood overlap.
 #include <cstdint>
 #include <vector>
@@ -29,6 +30,23 @@ struct FriendLabelTable {
 double attend_probability(const SyntheticConfig& config, double similarity, int32_t co_attendance,
                           double overlap);
 
+struct FriendPair {
+  int32_t a, b;  // a < b
+  uint8_t label;
+};
+
+// The labelled pairs, sorted by (a, b) and unique: positives from `edges`, and
+// the negatives drawn by the users with positives among `edges` (user_a side).
+// Needs the user profiles only.
+std::vector<FriendPair> draw_friend_pairs(const SyntheticConfig& config, const UserTable& users,
+                                          const SocialEdgeTable& edges);
+// Similarity, co-attendance, overlap and attendance probability of each pair;
+// `attendance` must hold both users of every pair.
+FriendLabelTable label_friend_pairs(const SyntheticConfig& config, const UserTable& users,
+                                    const std::vector<FriendPair>& pairs,
+                                    const AttendanceIndex& attendance);
+
+// draw_friend_pairs then label_friend_pairs.
 FriendLabelTable build_friend_labels(const SyntheticConfig& config, const UserTable& users,
                                      const SocialEdgeTable& edges,
                                      const AttendanceIndex& attendance);

@@ -8,6 +8,7 @@
 //   cities.parquet neighborhoods.parquet tags.parquet places.parquet users.parquet
 //   interactions.parquet user_user_edges.parquet friend_labels.parquet
 //   ground_truth/oracle_top_places.parquet   (never train on ground_truth/)
+// or, sharded (generate_shard), the per-user tables as folders of part files.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -18,6 +19,7 @@
 #include "recsys/synthetic/geography.h"
 #include "recsys/synthetic/interactions.h"
 #include "recsys/synthetic/places.h"
+#include "recsys/synthetic/sharding.h"
 #include "recsys/synthetic/social_edges.h"
 #include "recsys/synthetic/users.h"
 
@@ -48,6 +50,20 @@ struct GenerationReport {
 GenerationReport generate_dataset(const SyntheticConfig& config,
                                   const std::filesystem::path& output_dir, bool force);
 
+// Shard `shard.index` of `shard.count` (sharding.h): the users of the shard's
+// cities and their rows, as Hive-style part files
+//   interactions/ user_user_edges/ friend_labels/ ground_truth/oracle_top_places/
+//   each holding part-<index, 5 digits>.parquet
+// in `output_dir`, which the shards share (created when missing). Shard 0 also
+// writes the shared tables (cities, neighborhoods, tags, places, users) as single
+// files. Every file is written under a temporary name and renamed into place, so
+// a reader never sees half a part; an existing part of this shard is replaced
+// only when `force`. The union of the n shards' rows is exactly what
+// generate_dataset() writes.
+GenerationReport generate_shard(const SyntheticConfig& config,
+                                const std::filesystem::path& output_dir, const ShardSpec& shard,
+                                bool force);
+
 // The whole data set in memory (small configurations: tests, notebooks).
 struct SyntheticDataset {
   Geography geography;
@@ -63,5 +79,6 @@ SyntheticDataset generate_in_memory(const SyntheticConfig& config);
 inline constexpr const char* kMetaSchemaVersion = "recsys.schema_version";
 inline constexpr const char* kMetaTable = "recsys.table";
 inline constexpr const char* kMetaConfig = "recsys.synthetic_config";  // TOML
+inline constexpr const char* kMetaShard = "recsys.shard";              // "i/n", in part files only
 
 }  // namespace recsys::synthetic

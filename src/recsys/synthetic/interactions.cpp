@@ -216,10 +216,16 @@ void InteractionSampler::sample_user(size_t u, InteractionRows& out) const {
 }
 
 InteractionRows InteractionSampler::sample_users(size_t row_begin, size_t row_end) const {
-  const size_t n = row_end > row_begin ? row_end - row_begin : 0;
+  std::vector<size_t> rows;
+  for (size_t r = row_begin; r < row_end; ++r) rows.push_back(r);
+  return sample_rows(rows);
+}
+
+InteractionRows InteractionSampler::sample_rows(std::span<const size_t> rows) const {
+  const size_t n = rows.size();
   std::vector<InteractionRows> per_user(n);
 #pragma omp parallel for schedule(dynamic, 8)
-  for (size_t i = 0; i < n; ++i) sample_user(row_begin + i, per_user[i]);
+  for (size_t i = 0; i < n; ++i) sample_user(rows[i], per_user[i]);
   InteractionRows all;
   size_t total = 0;
   for (const auto& r : per_user) total += r.size();

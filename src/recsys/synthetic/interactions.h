@@ -7,6 +7,7 @@
 // User u's rows come from its own stream (seed, Interaction, u) and the places
 // table alone, so they do not depend on the other users or on threads.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "recsys/synthetic/config.h"
@@ -39,6 +40,8 @@ class InteractionSampler {
   void sample_user(size_t user_row, InteractionRows& out) const;
   // Users [row_begin, row_end) in parallel (OpenMP), rows in user order.
   InteractionRows sample_users(size_t row_begin, size_t row_end) const;
+  // The users at `rows` in parallel (OpenMP), rows in the order given.
+  InteractionRows sample_rows(std::span<const size_t> rows) const;
 
  private:
   const SyntheticConfig& config_;

@@ -50,17 +50,23 @@ double neighborhood_overlap(const UserTable& users, size_t a, size_t b) {
 
 SocialEdgeTable build_social_edges(const SyntheticConfig& config, const UserTable& users,
                                    const AttendanceIndex& attendance,
-                                   const std::function<void(int64_t)>& on_progress) {
+                                   const std::function<void(int64_t)>& on_progress,
+                                   const std::vector<uint8_t>& cities) {
   const size_t n = users.size();
   for (size_t i = 0; i < n; ++i) {
     if (users.user_id[i] != static_cast<int32_t>(i))
       throw InvalidArgument("build_social_edges: the user table must hold users 0..N-1 in order");
   }
+  if (!cities.empty() && cities.size() != static_cast<size_t>(config.n_cities))
+    throw InvalidArgument("build_social_edges: the city selection must have n_cities entries");
+  const auto selected = [&](size_t city) { return cities.empty() || cities[city] != 0; };
   const int dim = users.n_tags;
   // Unit-length interest vectors, grouped by city (city-major, ascending ids).
   std::vector<std::vector<int32_t>> by_city(static_cast<size_t>(config.n_cities));
-  for (size_t i = 0; i < n; ++i)
-    by_city[static_cast<size_t>(users.home_city_id[i])].push_back(static_cast<int32_t>(i));
+  for (size_t i = 0; i < n; ++i) {
+    const auto city = static_cast<size_t>(users.home_city_id[i]);
+    if (selected(city)) by_city[city].push_back(static_cast<int32_t>(i));
+  }
   std::vector<std::vector<float>> city_matrix(by_city.size());
   for (size_t c = 0; c < by_city.size(); ++c) {
     auto& m = city_matrix[c];

@@ -32,8 +32,13 @@ double interest_similarity(const UserTable& users, size_t a, size_t b);
 double neighborhood_overlap(const UserTable& users, size_t a, size_t b);
 
 // `on_progress(users_done)` is called from worker threads as blocks finish.
+// `cities` (n_cities flags; empty = all) limits the work to the users of those
+// home cities (a shard's cities): every edge joins two users of one city, so the
+// result is exactly the full table's rows of those cities, and `attendance`
+// needs to hold only their users.
 SocialEdgeTable build_social_edges(const SyntheticConfig& config, const UserTable& users,
                                    const AttendanceIndex& attendance,
-                                   const std::function<void(int64_t)>& on_progress = {});
+                                   const std::function<void(int64_t)>& on_progress = {},
+                                   const std::vector<uint8_t>& cities = {});
 
 }  // namespace recsys::synthetic

@@ -10,8 +10,10 @@
 #include "recsys/core/progress.h"
 #include "recsys/core/random_stream.h"
 #include "recsys/io/parquet/reader.h"
+#include "recsys/io/parquet/table_files.h"
 #include "recsys/synthetic/attendance_index.h"
 #include "recsys/synthetic/dataset_reader.h"
+#include "recsys/synthetic/generator.h"
 #include "recsys/synthetic/geography.h"
 #include "recsys/synthetic/preference_model.h"
 #include "recsys/synthetic/social_edges.h"
@@ -114,6 +116,39 @@ fs::path require(const fs::path& dir, const std::string& file) {
   return p;
 }
 
+// For a table written as part files by `generate --shard i/n`: every part names
+// its shard, and the parts are exactly shards 0..n-1 of one n. Empty when the
+// table is a single file; otherwise a description of what is wrong, or "".
+std::string missing_shards(const parquet::TableReader& table, std::string& summary) {
+  if (!table.is_partitioned()) return "";
+  std::vector<int> seen;
+  int count = -1;
+  for (const auto& part : table.parts()) {
+    const auto spec = part.metadata(kMetaShard);
+    if (!spec) return part.path().string() + " has no '" + std::string(kMetaShard) + "' metadata";
+    ShardSpec s;
+    try {
+      s = parse_shard_spec(*spec, part.path().string() + " metadata " + kMetaShard);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    if (count >= 0 && s.count != count)
+      return part.path().string() + " is shard " + *spec + ", another part is of " +
+             std::to_string(count) + " shards";
+    count = s.count;
+    seen.push_back(s.index);
+  }
+  std::sort(seen.begin(), seen.end());
+  summary += fmt::format("{}{}: {} of {} parts", summary.empty() ? "" : "; ", table.display_name(),
+                         seen.size(), count);
+  for (int i = 0; i < count; ++i)
+    if (!std::binary_search(seen.begin(), seen.end(), i))
+      return fmt::format("{}: shard {} of {} is missing", table.display_name(), i, count);
+  if (std::adjacent_find(seen.begin(), seen.end()) != seen.end())
+    return table.display_name() + ": a shard appears twice";
+  return "";
+}
+
 }  // namespace
 
 ValidationReport validate_dataset(const fs::path& data_dir) {
@@ -123,6 +158,22 @@ ValidationReport validate_dataset(const fs::path& data_dir) {
   const SyntheticConfig config = read_generation_config(require(data_dir, "users.parquet"));
   const Geography geography = generate_geography(config);
   ProgressTask progress("validate", 5, "steps");
+
+  // --- Part files (a sharded data set): all n shards present.
+  {
+    std::string problem, summary;
+    bool partitioned = false;
+    for (const char* t :
+         {"interactions", "user_user_edges", "friend_labels", "ground_truth/oracle_top_places"}) {
+      const auto table = parquet::TableReader::open(data_dir, t);
+      if (!table || !table->is_partitioned()) continue;
+      partitioned = true;
+      if (problem.empty()) problem = missing_shards(*table, summary);
+    }
+    if (partitioned)
+      add(report, "sharded tables hold every shard", problem.empty() ? summary : problem,
+          "parts of shards 0..n-1, each once", problem.empty());
+  }
 
   // --- Probability vectors and tag/category consistency.
   const UserTable users = read_users(require(data_dir, "users.parquet"), config);
@@ -218,7 +269,7 @@ ValidationReport validate_dataset(const fs::path& data_dir) {
                                             0.0);  // attended / rows in bottom & top score halves
   RandomStream sampler(static_cast<uint64_t>(config.seed), StreamKind::Validation, 0);
   {
-    const parquet::Reader reader(require(data_dir, "interactions.parquet"));
+    const auto reader = parquet::TableReader::open_required(data_dir, "interactions");
     const double keep = std::min(
         1.0, static_cast<double>(kMaxCorrelationRows) / std::max<int64_t>(1, reader.num_rows()));
     for (int g = 0; g < reader.num_row_groups(); ++g) {
@@ -378,7 +429,7 @@ ValidationReport validate_dataset(const fs::path& data_dir) {
 
   // --- Social edges: homophily and co-attendance vs random pairs.
   {
-    const parquet::Reader reader(require(data_dir, "user_user_edges.parquet"));
+    const auto reader = parquet::TableReader::open_required(data_dir, "user_user_edges");
     const auto b = reader.read_all({"user_a", "user_b", "similarity", "co_attendance"});
     const auto& a = b.column("user_a").i32;
     const auto& bb = b.column("user_b").i32;
@@ -429,7 +480,7 @@ ValidationReport validate_dataset(const fs::path& data_dir) {
 
   // --- Friend labels.
   {
-    const parquet::Reader reader(require(data_dir, "friend_labels.parquet"));
+    const auto reader = parquet::TableReader::open_required(data_dir, "friend_labels");
     const auto b = reader.read_all({"label", "attend_probability"});
     const auto& label = b.column("label").i32;
     const auto& prob = b.column("attend_probability").f32;
