@@ -13,6 +13,7 @@
 #include "recsys/core/error.h"
 #include "recsys/core/progress.h"
 #include "recsys/core/thread_setup.h"
+#include "recsys/model/distributed_options.h"
 #include "recsys/model/train_config.h"
 #include "recsys/model/train_model.h"
 
@@ -25,6 +26,8 @@ struct TrainFlags {
   int threads = 0;
   std::optional<uint64_t> seed;
   std::optional<int> epochs, dim, neighbours;
+  std::optional<int> world_size, rank;  // data-parallel training (model/distributed_options.h)
+  std::string master;
   std::optional<double> learning_rate;
   bool force = false, resume = false, quiet = false;
   std::string log_format = "text";
@@ -39,6 +42,7 @@ void run(const TrainFlags& f) {
   r.output_dir = f.output;
   r.force = f.force;
   r.resume = f.resume;
+  r.distributed = model::distributed_options_from_flags(f.world_size, f.rank, f.master);
   if (!f.config.empty()) r.config = model::load_train_config(f.config);
   for (const auto& setting : f.settings) {
     if (setting.find('=') == std::string::npos)
@@ -50,6 +54,12 @@ void run(const TrainFlags& f) {
   if (f.learning_rate) r.config.mf_bpr.learning_rate = *f.learning_rate;
   if (f.neighbours) r.config.itemknn.neighbours = *f.neighbours;
   const auto summary = model::train_model(r);
+  if (!r.distributed.writer()) {
+    std::printf("rank %d of %d finished (rank 0 writes the model)\n", r.distributed.rank,
+                r.distributed.world_size);
+    std::fflush(stdout);
+    return;
+  }
   if (progress_options().format == LogFormat::Json) {
     std::printf("%s\n", nlohmann::json({{"event", "train"},
                                         {"model", summary.manifest["model"]},
@@ -83,6 +93,11 @@ const CommandRegistration registration("train", 30, [](CLI::App& app) {
   cmd->add_option("--dim", f->dim, "overrides mf_bpr.dim");
   cmd->add_option("--learning-rate", f->learning_rate, "overrides mf_bpr.learning_rate");
   cmd->add_option("--neighbours", f->neighbours, "overrides itemknn.neighbours");
+  cmd->add_option("--world-size", f->world_size,
+                  "data-parallel training: number of processes (lightgcn, hetero; "
+                  "scripts/train-distributed N starts them)");
+  cmd->add_option("--rank", f->rank, "this process's rank, 0 .. world size - 1 (0 writes the model)");
+  cmd->add_option("--master", f->master, "HOST:PORT where rank 0 hosts the rendezvous store");
   cmd->add_flag("--force", f->force, "replace an existing output folder");
   cmd->add_flag("--resume", f->resume,
                 "continue from the latest checkpoint in <output>.checkpoint (after a crash)");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "recsys/graph/graph_artifact.h"
+#include "recsys/model/distributed_options.h"
 #include "recsys/model/train_config.h"
 
 namespace recsys {
@@ -40,6 +41,9 @@ struct TrainContext {
   nlohmann::json& files;
   const std::filesystem::path& checkpoint_dir;
   bool resume = false;
+  // Data-parallel training (distributed_options.h); only models with data_parallel get more
+  // than one process. Ranks other than 0 train but write nothing: their folder is discarded.
+  DistributedOptions distributed = {};
 };
 
 struct ModelDefinition {
@@ -52,6 +56,8 @@ struct ModelDefinition {
   std::string section;
   nlohmann::json (*read_config)(TomlTable& table, const nlohmann::json& base) = nullptr;
   void (*train)(TrainContext& context) = nullptr;
+  // Trains with --world-size > 1 (gradients all-reduced across processes, model/gnn/distributed.h).
+  bool data_parallel = false;
 };
 
 // How to read back a model folder whose manifest names `scorer`.

@@ -33,6 +33,20 @@ TrainSummary train_model(const TrainRequest& request) {
           "--model: no model given (and no `model` key in the config); one of {}", list));
     throw ConfigError(fmt::format("--model: unknown model \"{}\" ({})", r.model, list));
   }
+  if (r.distributed.distributed()) {
+    if (!def->data_parallel) {
+      std::string list;
+      for (const auto& d : registered_models())
+        if (d.data_parallel) list += (list.empty() ? "" : ", ") + d.name;
+      throw ConfigError(fmt::format(
+          "--world-size {}: model \"{}\" trains in one process only (data-parallel: {})",
+          r.distributed.world_size, r.model, list));
+    }
+    if (r.resume)
+      throw ConfigError(fmt::format(
+          "--resume: not supported with --world-size {} (restart the ranks without it)",
+          r.distributed.world_size));
+  }
   r.config.validate();
   const auto start = std::chrono::steady_clock::now();
   const auto graph = graph::GraphArtifact::open(r.graph_dir);
@@ -54,8 +68,10 @@ TrainSummary train_model(const TrainRequest& request) {
 
   const auto checkpoint_dir = std::filesystem::path(r.output_dir.string() + ".checkpoint");
   TrainContext context{graph, r.graph_dir, r.config,       dir,     m,
-                       config, files,      checkpoint_dir, r.resume};
+                       config, files,      checkpoint_dir, r.resume, r.distributed};
   def->train(context);
+  if (!r.distributed.writer())  // rank 0 writes the model; this rank's folder is discarded
+    return {m, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
   if (!m.contains("scorer"))
     throw InvalidArgument(fmt::format("model {} did not set its scorer", r.model));
 

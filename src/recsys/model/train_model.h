@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "recsys/model/distributed_options.h"
 #include "recsys/model/train_config.h"
 
 namespace recsys::model {
@@ -19,6 +20,9 @@ struct TrainRequest {
   std::filesystem::path output_dir;
   bool force = false;
   bool resume = false;  // continue from <output_dir>.checkpoint (models that checkpoint)
+  // --world-size/--rank/--master: rank 0 writes output_dir (and its checkpoints); the other
+  // ranks train alongside it and write nothing.
+  DistributedOptions distributed;
 };
 
 struct TrainSummary {
@@ -29,7 +33,8 @@ struct TrainSummary {
 // Every registered model's name, sorted.
 std::vector<std::string> model_names();
 
-// Throws ConfigError naming --model for an unknown model, FormatError naming the missing file
+// Throws ConfigError naming --model for an unknown model, naming --world-size for a model
+// without data-parallel training or --resume with it, FormatError naming the missing file
 // for the oracle on data without ground truth, IoError for an existing output without force,
 // and the graph reader's errors.
 TrainSummary train_model(const TrainRequest& request);

@@ -29,6 +29,7 @@
 #include "recsys/eval/dot_product_scorer.h"
 #include "recsys/eval/top_k_evaluator.h"
 #include "recsys/model/gnn/checkpoint.h"
+#include "recsys/model/gnn/distributed.h"
 #include "recsys/model/gnn/embedding_validation.h"
 #include "recsys/model/gnn/hetero_config.h"
 #include "recsys/model/gnn/hetero_network.h"
@@ -243,6 +244,14 @@ void train_hetero(TrainContext& c) {
   HeteroNet net(shape);
   torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(cfg.learning_rate)
                                                 .weight_decay(cfg.weight_decay));
+  // Data-parallel (gnn/distributed.h): every rank starts from rank 0's weights, draws its own
+  // samples (its own random stream) for 1/world of the epoch's steps, and applies the gradient
+  // averaged over the ranks; rank 0 alone validates, checkpoints and writes.
+  DataParallelGroup group(c.distributed);
+  const std::vector<torch::Tensor> parameters = net->parameters();
+  group.broadcast_from_writer(parameters);
+  const bool writer = group.writer();
+  const int world = group.world_size();
 
   // Pair list and sampling distributions.
   std::vector<int32_t> pair_user(in.user_places.indices.size());
@@ -269,6 +278,7 @@ void train_hetero(TrainContext& c) {
   const int64_t d = cfg.dim, full = cfg.dim + cfg.social_dim;
   const int64_t batch = cfg.batch_size;
   const int64_t steps = (n_pairs + batch - 1) / batch;
+  const int64_t rank_steps = (steps + world - 1) / world;  // this rank's steps per epoch
   eval::TopKEvaluationOptions valid_options;
   valid_options.ks = {20};
   const bool social_valid = g.has_relation("user_user.valid") && cfg.social_dim > 0;
@@ -294,6 +304,10 @@ void train_hetero(TrainContext& c) {
   nlohmann::json curve = nlohmann::json::array();
   if (c.resume && checkpoint.exists()) {
     const auto state = checkpoint.load(all_tensors, opt);
+    if (state.value("world_size", 1) != world)  // its steps were world_size mini-batches each
+      throw ConfigError(fmt::format("{}: the checkpoint was made by {} data-parallel ranks; train "
+                                    "without --resume",
+                                    checkpoint.file().string(), state.value("world_size", 1)));
     first_epoch = state.at("epoch").get<int>() + 1;
     elapsed = state.at("elapsed").get<double>();
     curve = state.at("curve");
@@ -305,14 +319,16 @@ void train_hetero(TrainContext& c) {
 
   std::vector<float> user_emb, place_emb;
   for (int epoch = first_epoch; epoch <= cfg.max_epochs; ++epoch) {
-    if (stopping.stop()) break;
-    if (cfg.max_train_seconds > 0 && elapsed >= cfg.max_train_seconds) break;
+    bool stop = stopping.stop() || (cfg.max_train_seconds > 0 && elapsed >= cfg.max_train_seconds);
+    if (group.distributed()) stop = group.broadcast({stop ? 1.0 : 0.0})[0] != 0;  // rank 0's call
+    if (stop) break;
     const auto start = Clock::now();
-    std::mt19937_64 rng(seed * 1000003ULL + static_cast<uint64_t>(epoch));
+    std::mt19937_64 rng(seed * 1000003ULL + static_cast<uint64_t>(epoch) +
+                        static_cast<uint64_t>(group.rank()) * 0x9e3779b97f4a7c15ULL);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     double sum_place = 0, sum_friend = 0, sum_attend = 0;
     net->train();
-    for (int64_t step = 0; step < steps; ++step) {
+    for (int64_t step = 0; step < rank_steps; ++step) {
       // ---- place head
       std::vector<int32_t> users(static_cast<size_t>(batch)), targets(static_cast<size_t>(batch));
       std::vector<uint8_t> drop(static_cast<size_t>(batch));
@@ -450,10 +466,11 @@ void train_hetero(TrainContext& c) {
       }
       opt.zero_grad();
       loss.backward();
+      group.average_gradients(parameters, 1.0);
       opt.step();
-      if ((step + 1) % 50 == 0)
+      if ((step + 1) % 50 == 0 && writer)
         log_info(fmt::format("hetero epoch {} step {}/{}: loss place {:.4f}, {:.3f} s / step", epoch,
-                             step + 1, steps, sum_place / static_cast<double>(step + 1),
+                             step + 1, rank_steps, sum_place / static_cast<double>(step + 1),
                              std::chrono::duration<double>(Clock::now() - start).count() /
                                  static_cast<double>(step + 1)));
     }
@@ -461,6 +478,13 @@ void train_hetero(TrainContext& c) {
     const double train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
     elapsed += train_seconds;
     epochs_run = epoch;
+    if (group.distributed()) {  // the epoch's mean losses over every rank's steps
+      const auto sums = group.sum({sum_place, sum_friend, sum_attend});
+      sum_place = sums[0] / world;
+      sum_friend = sums[1] / world;
+      sum_attend = sums[2] / world;
+    }
+    if (!writer) continue;  // rank 0 validates and checkpoints
 
     embed_all(net, in, t, user_emb, place_emb);
     double recall = 0, friend_recall = 0;
@@ -474,7 +498,7 @@ void train_hetero(TrainContext& c) {
       friend_recall =
           eval::evaluate_top_k(fs, friend_exclude, friend_valid, valid_options).at("recall@20");
     }
-    const double n_steps = static_cast<double>(steps);
+    const double n_steps = static_cast<double>(rank_steps);
     curve.push_back({{"epoch", epoch},
                      {"loss_place", sum_place / n_steps},
                      {"loss_friend", sum_friend / n_steps},
@@ -493,8 +517,14 @@ void train_hetero(TrainContext& c) {
         recall, stopping.best_recall(), stopping.best_epoch(), friend_recall, train_seconds));
     checkpoint.save(all_tensors, opt,
                     {{"epoch", epoch}, {"elapsed", elapsed}, {"curve", curve},
-                     {"stopping", stopping.to_json()}, {"config", hetero_config_to_json(cfg)}});
+                     {"stopping", stopping.to_json()}, {"config", hetero_config_to_json(cfg)},
+                     {"world_size", world}});
   }
+  const std::string checksum = fmt::format("{:016x}", parameter_checksum(parameters));
+  if (group.distributed())
+    log_info(fmt::format("hetero: rank {} of {}: parameter checksum {} after epoch {}",
+                         group.rank(), world, checksum, epochs_run));
+  if (!writer) return;  // rank 0 writes the model
   if (stopping.best_epoch() == 0)
     throw InvalidArgument("hetero: no epoch was trained (max_epochs reached?)");
   {
@@ -552,7 +582,9 @@ void train_hetero(TrainContext& c) {
                              {"epochs_run", epochs_run},
                              {"best_epoch", stopping.best_epoch()},
                              {"best_valid_recall@20", stopping.best_recall()},
-                             {"train_loop_seconds", elapsed}};
+                             {"train_loop_seconds", elapsed},
+                             {"world_size", world},
+                             {"parameter_checksum", checksum}};
   const FriendLabels test_labels = friend_labels(g, 2);
   if (attendance_head && !test_labels.a.empty()) {
     const auto [mae, auc] = attendance_metrics(net, user_emb, full, test_labels);
@@ -570,7 +602,8 @@ void train_hetero(TrainContext& c) {
 const ModelRegistration hetero{{"hetero",
                                 "feature-aware heterogeneous GNN: place, friend and attendance "
                                 "heads ([hetero])",
-                                "hetero", read_hetero_config, train_hetero}};
+                                "hetero", read_hetero_config, train_hetero,
+                                /*data_parallel=*/true}};
 
 }  // namespace
 }  // namespace recsys::model::gnn

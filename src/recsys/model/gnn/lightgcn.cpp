@@ -14,6 +14,7 @@
 #include "recsys/model/gnn/bipartite_adjacency.h"
 #include "recsys/model/gnn/bpr_sampler.h"
 #include "recsys/model/gnn/checkpoint.h"
+#include "recsys/model/gnn/distributed.h"
 #include "recsys/model/gnn/embedding_validation.h"
 #include "recsys/model/gnn/sparse_matrix.h"
 #include "recsys/model/gnn/torch_threads.h"
@@ -71,6 +72,11 @@ LightGcnResult train_lightgcn(const TrainValidSplit& split, int64_t n_users, int
   torch::Tensor users = initial_embeddings(n_users, d, config, seed, 1).requires_grad_(true);
   torch::Tensor items = initial_embeddings(n_items, d, config, seed, 2).requires_grad_(true);
   torch::optim::Adam optimizer({users, items}, torch::optim::AdamOptions(config.learning_rate));
+  // Every rank initialises from the same seed; rank 0's values are broadcast to be sure.
+  DataParallelGroup group(run.distributed);
+  group.broadcast_from_writer({users, items});
+  const bool writer = group.writer();
+  const int world = group.world_size();
   torch::Tensor best_users = torch::zeros({n_users, d}), best_items = torch::zeros({n_items, d});
   auto readout = [&] {
     torch::NoGradGuard no_grad;
@@ -83,16 +89,18 @@ LightGcnResult train_lightgcn(const TrainValidSplit& split, int64_t n_users, int
   EarlyStopping stopping(config.patience);
   double total_train_seconds = 0;
   // What a checkpoint must match to be resumed from.
-  const nlohmann::json fingerprint = {{"config", lightgcn_config_to_json(config)},
-                                      {"seed", seed},
-                                      {"users", n_users},
-                                      {"places", n_items},
-                                      {"training_pairs", split.train.n_entries()},
-                                      {"validation_pairs", split.valid.n_entries()}};
+  nlohmann::json fingerprint = {{"config", lightgcn_config_to_json(config)},
+                                {"seed", seed},
+                                {"users", n_users},
+                                {"places", n_items},
+                                {"training_pairs", split.train.n_entries()},
+                                {"validation_pairs", split.valid.n_entries()}};
+  // A data-parallel run's steps are world_size mini-batches: its checkpoint resumes only as such.
+  if (group.distributed()) fingerprint["world_size"] = world;
   const NamedTensors saved_tensors = {
       {"users", users}, {"items", items}, {"best_users", best_users}, {"best_items", best_items}};
   int start_epoch = 1;
-  if (run.resume && !run.checkpoint_dir.empty()) {
+  if (run.resume && !run.checkpoint_dir.empty() && !group.distributed()) {
     const Checkpoint checkpoint(run.checkpoint_dir);
     if (!checkpoint.exists()) {
       log_warning(fmt::format("lightgcn: --resume: no checkpoint at {}, starting from epoch 1",
@@ -120,13 +128,14 @@ LightGcnResult train_lightgcn(const TrainValidSplit& split, int64_t n_users, int
   }
 
   const bool validate = split.valid.n_entries() > 0;
-  if (!validate)
+  if (!validate && writer)
     log_warning("lightgcn: no validation pairs (no user has 3 training places): no early stopping");
   log_info(fmt::format(
       "lightgcn: {} users, {} places, {} training pairs, {} validation pairs ({}), "
-      "adjacency {} nonzeros, {} layers, dim {}, batch {}",
+      "adjacency {} nonzeros, {} layers, dim {}, batch {}{}",
       n_users, n_items, split.train.n_entries(), split.valid.n_entries(), split.validation,
-      adjacency->nonzeros(), config.layers, d, config.batch_size));
+      adjacency->nonzeros(), config.layers, d, config.batch_size,
+      group.distributed() ? fmt::format(" per rank (rank {} of {})", group.rank(), world) : ""));
 
   std::vector<double> epoch_seconds;
   const int64_t epoch_size = sampler.epoch_size();
@@ -135,10 +144,22 @@ LightGcnResult train_lightgcn(const TrainValidSplit& split, int64_t n_users, int
     const auto start = std::chrono::steady_clock::now();
     double loss_sum = 0;
     int64_t triples = 0;
-    for (int64_t b0 = 0; b0 < epoch_size; b0 += config.batch_size) {
-      BprBatch batch = sampler.sample(epoch, b0, std::min<int64_t>(config.batch_size, epoch_size - b0));
+    // Step s takes mini-batches s * world .. s * world + world - 1, one per rank; with one
+    // rank this is every mini-batch in order.
+    const int64_t n_batches = (epoch_size + config.batch_size - 1) / config.batch_size;
+    for (int64_t first = 0; first < n_batches; first += world) {
+      const int64_t b0 = (first + group.rank()) * config.batch_size;
+      BprBatch batch;
+      if (b0 < epoch_size)
+        batch = sampler.sample(epoch, b0, std::min<int64_t>(config.batch_size, epoch_size - b0));
       const int64_t nb = batch.size();
-      if (nb == 0) continue;
+      if (nb == 0) {
+        if (!group.distributed()) continue;
+        // This rank has no triple this step but takes part in the all-reduce and the update.
+        optimizer.zero_grad();
+        if (group.average_gradients({users, items}, 0.0) > 0) optimizer.step();
+        continue;
+      }
       const torch::Tensor u = index_tensor(batch.users);
       const torch::Tensor p = index_tensor(batch.positives);
       const torch::Tensor n = index_tensor(batch.negatives);
@@ -154,9 +175,14 @@ LightGcnResult train_lightgcn(const TrainValidSplit& split, int64_t n_users, int
       const torch::Tensor loss = bpr + l2;
       optimizer.zero_grad();
       loss.backward();
-      optimizer.step();
+      if (group.average_gradients({users, items}, static_cast<double>(nb)) > 0) optimizer.step();
       loss_sum += loss.item<double>() * static_cast<double>(nb);
       triples += nb;
+    }
+    if (group.distributed()) {  // the epoch's loss over every rank's triples
+      const auto totals = group.sum({loss_sum, static_cast<double>(triples)});
+      loss_sum = totals[0];
+      triples = static_cast<int64_t>(totals[1]);
     }
     EpochRecord record;
     record.epoch = epoch;
@@ -166,10 +192,12 @@ LightGcnResult train_lightgcn(const TrainValidSplit& split, int64_t n_users, int
     epoch_seconds.push_back(record.train_seconds);
     total_train_seconds += record.train_seconds;
     result.epochs_run = epoch;
-    const bool out_of_time =
+    bool out_of_time =
         config.max_train_seconds > 0 && total_train_seconds >= config.max_train_seconds;
+    if (group.distributed())  // rank 0's clock decides for everyone
+      out_of_time = group.broadcast({out_of_time ? 1.0 : 0.0})[0] != 0;
     const bool last = epoch == config.max_epochs || out_of_time;
-    if (epoch % config.eval_every == 0 || last) {
+    if (writer && (epoch % config.eval_every == 0 || last)) {
       const auto eval_start = std::chrono::steady_clock::now();
       const torch::Tensor e = readout();
       const torch::Tensor eu = e.slice(0, 0, n_users).contiguous();
@@ -190,8 +218,8 @@ LightGcnResult train_lightgcn(const TrainValidSplit& split, int64_t n_users, int
           std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count();
     }
     curve.add(record);
-    log_epoch("lightgcn", record, config.max_epochs, stopping);
-    if (!run.checkpoint_dir.empty())
+    if (writer) log_epoch("lightgcn", record, config.max_epochs, stopping);
+    if (!run.checkpoint_dir.empty() && writer)
       Checkpoint(run.checkpoint_dir)
           .save(saved_tensors, optimizer,
                 {{"fingerprint", fingerprint},
@@ -201,7 +229,10 @@ LightGcnResult train_lightgcn(const TrainValidSplit& split, int64_t n_users, int
                  {"curve", curve.to_json()},
                  {"early_stopping", stopping.to_json()}});
     if (epoch == run.stop_after_epoch) break;
-    if (validate && record.valid_recall && stopping.stop()) {
+    bool early_stop = validate && record.valid_recall && stopping.stop();
+    if (group.distributed())  // rank 0 validated: its decision holds for every rank
+      early_stop = group.broadcast({early_stop ? 1.0 : 0.0})[0] != 0;
+    if (early_stop) {
       log_info(fmt::format("lightgcn: early stop after epoch {} ({} checks without improvement)",
                            epoch, config.patience));
       break;
@@ -217,6 +248,10 @@ LightGcnResult train_lightgcn(const TrainValidSplit& split, int64_t n_users, int
   result.user_embeddings = to_vector(best_users);
   result.item_embeddings = to_vector(best_items);
   result.seconds_per_epoch = median(epoch_seconds);
+  result.parameter_checksum = fmt::format("{:016x}", parameter_checksum({users, items}));
+  if (group.distributed())
+    log_info(fmt::format("lightgcn: rank {} of {}: parameter checksum {} after epoch {}",
+                         group.rank(), world, result.parameter_checksum, result.epochs_run));
   result.curve = std::move(curve);
   return result;
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "recsys/model/distributed_options.h"
 #include "recsys/model/gnn/lightgcn_config.h"
 #include "recsys/model/gnn/training_log.h"
 #include "recsys/model/holdout_split.h"
@@ -26,6 +27,11 @@ struct LightGcnRun {
   // > 0: return right after saving this epoch's checkpoint, as a killed run would leave it
   // (tests of --resume); the result then holds the embeddings of that moment.
   int stop_after_epoch = 0;
+  // world size > 1: data-parallel (gnn/distributed.h). Each training step takes the next
+  // world-size mini-batches of the epoch, one per rank (batch_size triples each), and applies
+  // their averaged gradient on every rank; rank 0 alone validates, decides when to stop and
+  // writes checkpoints.
+  DistributedOptions distributed;
 };
 
 struct LightGcnResult {
@@ -37,6 +43,7 @@ struct LightGcnResult {
   double best_valid_recall = 0;
   int resumed_from_epoch = 0;  // 0: started fresh
   double seconds_per_epoch = 0;  // median training seconds of the epochs run in this process
+  std::string parameter_checksum;  // of the final layer-0 embeddings (gnn/distributed.h), hex
   TrainingCurve curve;
 };
 

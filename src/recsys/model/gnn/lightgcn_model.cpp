@@ -14,10 +14,12 @@ void train_lightgcn_model(TrainContext& c) {
   const auto& g = c.graph;
   const TrainValidSplit split = validation_split(g, config.holdout_fraction, c.config.seed);
   LightGcnRun run;
-  run.checkpoint_dir = c.checkpoint_dir;
+  if (c.distributed.writer()) run.checkpoint_dir = c.checkpoint_dir;
   run.resume = c.resume;
+  run.distributed = c.distributed;
   const LightGcnResult res =
       train_lightgcn(split, g.n_users(), g.n_places(), config, c.config.seed, run);
+  if (!c.distributed.writer()) return;  // rank 0 writes the model
   c.manifest["scorer"] = "embeddings";
   write_embeddings(c, res.user_embeddings, res.item_embeddings, res.dim);
   res.curve.write(c);
@@ -28,13 +30,15 @@ void train_lightgcn_model(TrainContext& c) {
                             {"best_epoch", res.best_epoch},
                             {"best_valid_recall@20", res.best_valid_recall},
                             {"median_epoch_seconds", res.seconds_per_epoch},
-                            {"resumed_from_epoch", res.resumed_from_epoch}};
+                            {"resumed_from_epoch", res.resumed_from_epoch},
+                            {"world_size", c.distributed.world_size},
+                            {"parameter_checksum", res.parameter_checksum}};
 }
 
 const ModelRegistration lightgcn{
     {"lightgcn",
      "LightGCN (He et al. 2020): propagated embeddings, BPR + Adam, early stopping ([lightgcn])",
-     "lightgcn", read_lightgcn_config, train_lightgcn_model}};
+     "lightgcn", read_lightgcn_config, train_lightgcn_model, /*data_parallel=*/true}};
 
 }  // namespace
 }  // namespace recsys::model::gnn
