@@ -8,9 +8,11 @@
 //     category; and the unfiltered query on every hardware thread. Each configuration runs --runs
 //     times interleaved; printed: median queries/s, the median of the per-run p50 / p99 wall-clock
 //     latency, and of the per-run p99 of the query thread's CPU time (the latency without waiting
-//     for a core on the shared machine).
+//     for a core on the shared machine). The throughput recommender is built as the server builds
+//     it: with per-user candidate lists (recommend/candidate_table.h) of --candidates places
+//     (default as `recsys serve`; 0: every query searches the index).
 // Usage: recommend_bench --artifacts DIR [--metrics FILE] [--index DIR] [--exact] [--queries N]
-//                        [--runs N] [--k N]
+//                        [--runs N] [--k N] [--candidates N]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -37,6 +39,7 @@ struct Args {
   std::string artifacts, metrics, index;
   bool exact = false;
   int queries = 2000, runs = 5, k = 20;
+  int candidates = CandidateTableOptions{}.per_user;  // per-user candidate lists (0: none)
 };
 
 Args parse(int argc, char** argv) {
@@ -64,6 +67,8 @@ Args parse(int argc, char** argv) {
       a.runs = std::atoi(next().c_str());
     else if (s == "--k")
       a.k = std::atoi(next().c_str());
+    else if (s == "--candidates")
+      a.candidates = std::atoi(next().c_str());
     else {
       std::fprintf(stderr, "unknown argument %s\n", s.c_str());
       std::exit(2);
@@ -267,7 +272,13 @@ int main(int argc, char** argv) try {
     std::printf("friends recall@%d, same_city_boost %.1f: %.6f (evaluate: %.6f)\n", a.k, boost,
                 friend_recall_at_k(fr, a.k), friend_reference);
   }
-  const Recommender r(load(a));
+  RecommenderOptions served;
+  served.candidates.per_user = a.candidates;
+  const auto t0 = Clock::now();
+  const Recommender r(load(a), served);
+  std::printf("Recommender as served (--candidates %d): %.3f s, candidate lists %.1f MB\n",
+              a.candidates, std::chrono::duration<double>(Clock::now() - t0).count(),
+              r.candidates() ? static_cast<double>(r.candidates()->bytes()) / 1e6 : 0.0);
   const double rec = recall_at_k(r, a.k);
   std::printf("recall@%d, exclusions = training + validation pairs (default): %.6f", a.k, rec);
   if (reference >= 0)

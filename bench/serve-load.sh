@@ -80,17 +80,7 @@ start_fastapi() {
 # One wrk run: prints "requests_per_second p99_ms errors".
 load() {  # port scenario
   wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/$2.lua" "http://127.0.0.1:$1" > "$work/wrk.out" 2>&1
-  "$python" - "$work/wrk.out" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-m = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", text)
-p99 = float(m.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[m.group(2)]
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-n_err = (int(errors.group(1)) if errors else 0) + (sum(map(int, sock.groups())) if sock else 0)
-print(f"{rps:.0f} {p99:.2f} {n_err}")
-PY
+  "$python" "$(dirname "$0")/wrk-summary.py" "$work/wrk.out" | cut -d' ' -f1-3
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

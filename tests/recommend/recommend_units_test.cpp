@@ -1,13 +1,16 @@
 // Parts of the recommender that need no artifacts: id maps, distances, MMR, profiles.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <vector>
 
 #include "recsys/core/error.h"
 #include "recsys/recommend/cold_start_profile.h"
 #include "recsys/recommend/diversity.h"
+#include "recsys/recommend/explanation.h"
 #include "recsys/recommend/id_map.h"
 #include "recsys/recommend/place_catalogue.h"
 
@@ -36,16 +39,38 @@ TEST(Haversine, KnownDistances) {
   EXPECT_DOUBLE_EQ(haversine_km(10, 20, 10, 20), 0.0);
 }
 
+TEST(FriendSet, HoldsExactlyTheFriends) {
+  const std::vector<int32_t> friends = {0, 63, 64, 129};
+  const FriendSet set(friends, 130);
+  EXPECT_FALSE(set.empty());
+  for (int32_t u = -1; u < 200; ++u)
+    EXPECT_EQ(set.contains(u), std::find(friends.begin(), friends.end(), u) != friends.end()) << u;
+  EXPECT_TRUE(FriendSet({}, 130).empty());
+  EXPECT_FALSE(FriendSet({}, 130).contains(0));
+}
+
 // Four 2-d items: 0 and 1 point the same way, 2 and 3 the other.
 struct MmrCase {
   std::vector<float> v = {1, 0, 1, 0.01f, 0, 1, 0.01f, 1};
-  std::vector<float> inv = inverse_norms(v.data(), 4, 2);
+  UnitVectors unit{v.data(), 4, 2};
   std::vector<index::Hit> pool = {{0, 4.0f}, {1, 3.9f}, {2, 3.0f}, {3, 2.9f}};
 };
 
+TEST(Mmr, UnitVectorsHaveUnitLengthAndGiveCosines) {
+  const std::vector<float> v = {3, 4, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0};  // 4 rows x 3, last column 0
+  const UnitVectors unit(v.data(), 4, 3);
+  EXPECT_EQ(unit.matrix().width, 16);
+  EXPECT_FLOAT_EQ(unit.row(0)[0], 0.6f);
+  EXPECT_FLOAT_EQ(unit.row(0)[1], 0.8f);
+  EXPECT_FLOAT_EQ(unit.row(1)[0], 0.0f);  // a zero vector stays zero
+  EXPECT_FLOAT_EQ(unit.cosine(0, 2), 0.6f);
+  EXPECT_FLOAT_EQ(unit.cosine(0, 0), 1.0f);
+  EXPECT_FLOAT_EQ(unit.cosine(0, 1), 0.0f);
+}
+
 TEST(Mmr, ZeroDiversityKeepsTheOrder) {
   MmrCase c;
-  const auto out = mmr_rerank(c.pool, 3, 0.0, c.v.data(), 2, c.inv);
+  const auto out = mmr_rerank(c.pool, 3, 0.0, c.unit);
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0].row, 0);
   EXPECT_EQ(out[1].row, 1);
@@ -54,13 +79,72 @@ TEST(Mmr, ZeroDiversityKeepsTheOrder) {
 
 TEST(Mmr, DiversityPrefersADissimilarSecondItem) {
   MmrCase c;
-  const auto out = mmr_rerank(c.pool, 2, 0.5, c.v.data(), 2, c.inv);
+  const auto out = mmr_rerank(c.pool, 2, 0.5, c.unit);
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].row, 0);
   EXPECT_EQ(out[1].row, 2);             // item 1 is a near copy of item 0
   EXPECT_FLOAT_EQ(out[1].score, 3.0f);  // scores are kept
-  EXPECT_EQ(mmr_rerank(c.pool, 10, 0.5, c.v.data(), 2, c.inv).size(), 4u);
-  EXPECT_THROW(mmr_rerank(c.pool, 2, 1.5, c.v.data(), 2, c.inv), ConfigError);
+  const auto all = mmr_rerank(c.pool, 10, 0.5, c.unit);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[2].row, 1);  // then the best of the rest: both are near copies of a pick
+  EXPECT_EQ(all[3].row, 3);
+  EXPECT_THROW(mmr_rerank(c.pool, 2, 1.5, c.unit), ConfigError);
+}
+
+// The lazy greedy picks what recomputing every candidate's value at every step picks, on random
+// pools (with tied scores and duplicate vectors) and every diversity.
+TEST(Mmr, LazyGreedyMatchesTheFullRecomputation) {
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int rows = 60, dim = 24, n = 1 + static_cast<int>(rng() % 50);
+    std::normal_distribution<float> normal;
+    std::vector<float> v(static_cast<size_t>(rows * dim));
+    for (auto& x : v) x = normal(rng);
+    for (int d = 0; d < dim; ++d) v[static_cast<size_t>(dim + d)] = v[static_cast<size_t>(d)];
+    const UnitVectors unit(v.data(), rows, dim);
+    std::vector<index::Hit> pool;
+    for (int i = 0; i < n; ++i)
+      pool.push_back({static_cast<int32_t>(rng() % rows), static_cast<float>(rng() % 7)});
+    std::sort(pool.begin(), pool.end(), [](auto& a, auto& b) { return a.score > b.score; });
+    const double diversity = std::uniform_real_distribution<double>(0.05, 1.0)(rng);
+    const int k = 1 + static_cast<int>(rng() % 30);
+    // The full recomputation.
+    float hi = pool.front().score, lo = pool.back().score;
+    const float span = hi > lo ? hi - lo : 1.0f;
+    const auto keep = static_cast<float>(1 - diversity), weight = static_cast<float>(diversity);
+    std::vector<float> max_sim(pool.size(), -1.0f);
+    std::vector<bool> taken(pool.size());
+    std::vector<int32_t> want;
+    while (want.size() < std::min<size_t>(pool.size(), static_cast<size_t>(k))) {
+      size_t best = pool.size();
+      float best_value = 0;
+      for (size_t i = 0; i < pool.size(); ++i) {
+        if (taken[i]) continue;
+        const float value = keep * (pool[i].score - lo) / span - (want.empty() ? 0.0f : weight * max_sim[i]);
+        if (best == pool.size() || value > best_value) best = i, best_value = value;
+      }
+      taken[best] = true;
+      want.push_back(pool[best].row);
+      for (size_t i = 0; i < pool.size(); ++i)
+        max_sim[i] = std::max(max_sim[i], unit.cosine(pool[best].row, pool[i].row));
+    }
+    std::vector<int32_t> got;
+    for (const auto& h : mmr_rerank(pool, k, diversity, unit)) got.push_back(h.row);
+    EXPECT_EQ(got, want) << "trial " << trial;
+  }
+}
+
+// Equal values go to the better model score, whatever order the candidates were removed in.
+TEST(Mmr, TiesGoToThePoolOrder) {
+  const std::vector<float> v = {1, 0, 0, 1, 0, 1, 0, 1};
+  const UnitVectors unit(v.data(), 4, 2);
+  const std::vector<index::Hit> pool = {{0, 1.0f}, {1, 1.0f}, {2, 1.0f}, {3, 1.0f}};
+  const auto out = mmr_rerank(pool, 4, 0.5, unit);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].row, 0);
+  EXPECT_EQ(out[1].row, 1);
+  EXPECT_EQ(out[2].row, 2);
+  EXPECT_EQ(out[3].row, 3);
 }
 
 TEST(Profile, ParsesEveryKey) {

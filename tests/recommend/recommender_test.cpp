@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -126,6 +127,46 @@ TEST(Recommender, FiltersAreExactAndHold) {
     expect_scores(got, brute_force(r, u, 10, f, true));
     for (const auto& item : got.places) EXPECT_TRUE(passes(f, c, item.row));
   }
+}
+
+// Candidate lists (candidate_table.h) of any length, or none, give the same exact answers: a list
+// too short for the query (5 places beyond the seen ones, asked for 10, or a filter that leaves
+// few of them) falls back to the index.
+TEST(Recommender, CandidateListsOfAnyLengthGiveTheExactAnswer) {
+  const int64_t id = active_user(hetero());
+  const int32_t u = hetero().user_row(id);
+  const auto& c = hetero().catalogue();
+  const int32_t some = hetero().history().seen_places(u)[0];
+  EXPECT_NE(hetero().candidates(), nullptr);  // the default: lists for every user
+  for (int per_user : {0, 5, 12, 40}) {
+    RecommenderOptions options;
+    options.candidates.per_user = per_user;
+    const Recommender r(open_artifacts(hetero_workdir()), options);
+    EXPECT_EQ(r.candidates() != nullptr, per_user > 0);
+    if (r.candidates()) {
+      int64_t entries = 0;
+      for (int32_t v = 0; v < c.n_users(); ++v)
+        entries += std::min<int64_t>(per_user + static_cast<int64_t>(r.history().seen_places(v).size()),
+                                     c.n_places());
+      EXPECT_EQ(r.candidates()->entries(), entries);
+    }
+    std::vector<PlaceFilter> filters(2);
+    filters[1].city = c.city(some);
+    for (const auto& f : filters)
+      for (bool exclude_seen : {true, false}) {
+        PlaceQuery q;
+        q.k = 10;
+        q.filter = f;
+        q.diversity = 0;
+        q.exclude_seen = exclude_seen;
+        const auto got = r.places_for_user(id, q);
+        expect_scores(got, brute_force(r, u, 10, f, exclude_seen));
+        for (const auto& item : got.places) EXPECT_TRUE(passes(f, c, item.row));
+      }
+  }
+  RecommenderOptions bad;
+  bad.candidates.per_user = -1;
+  EXPECT_THROW(Recommender(open_artifacts(hetero_workdir()), bad), ConfigError);
 }
 
 TEST(Recommender, DiversityKeepsKItemsFromThePoolAndSpreadsThem) {
@@ -357,6 +398,35 @@ TEST(Artifacts, ReadsAnIndexFolderAndGivesTheSameAnswers) {
   const int64_t id = active_user(r);
   PlaceQuery q;
   EXPECT_EQ(to_json(r.places_for_user(id, q)), to_json(hetero().places_for_user(id, q)));
+}
+
+// The server's place lists are written without a JSON tree: the text must be to_json's dump,
+// byte for byte, for user lists, cold-start lists (with "source"), odd numbers and any strings.
+TEST(RecommendJson, PlaceListTextIsToJson) {
+  const auto& r = hetero();
+  const int64_t id = active_user(r);
+  PlaceQuery q;
+  q.k = 12;
+  std::vector<PlaceList> lists = {r.places_for_user(id, q)};
+  ColdStartProfile profile;
+  profile.home_city = r.catalogue().home_city(r.user_row(id));
+  lists.push_back(r.cold_start(profile, q));
+  PlaceList odd;
+  odd.source = "quote \" backslash \\ newline \n tab \t bell \x07 caf\xc3\xa9";
+  odd.places.push_back({0, 42, -1.25e-7f, {}});
+  odd.places.push_back({1, 43, std::numeric_limits<float>::infinity(), {}});
+  odd.places.push_back({2, 44, 123456789.0f, {}});
+  lists.push_back(odd);
+  PlaceList empty;
+  empty.user_id = 7;
+  lists.push_back(empty);
+  for (const auto& l : lists) {
+    const std::string text = place_list_text(l);
+    EXPECT_EQ(text, to_json(l).dump());
+    EXPECT_TRUE(nlohmann::ordered_json::accept(text)) << text;
+  }
+  EXPECT_FALSE(lists[0].places.empty());
+  EXPECT_FALSE(lists[1].places.empty());
 }
 
 TEST(RecommendCommand, PrintsTheApiJson) {

@@ -24,10 +24,17 @@ using testing::headless_artifacts;
 using testing::kHasHead;
 using testing::serving_workdir;
 
+ApiOptions api_options(const fs::path& artifacts, const fs::path& log) {
+  ApiOptions o;
+  o.artifacts = artifacts;
+  o.events_log = log;
+  return o;
+}
+
 // The API over a workdir with its own events log, served on an ephemeral port.
 struct Api {
   explicit Api(const fs::path& artifacts, const fs::path& log)
-      : service(ApiOptions{artifacts, {}, log, {}}),
+      : service(api_options(artifacts, log)),
         server(testing::ephemeral_options(), [this](const HttpRequest& r) { return service.handle(r); }) {}
   ApiService service;
   testing::RunningServer server;

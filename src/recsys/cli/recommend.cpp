@@ -76,7 +76,10 @@ void run(const RecommendFlags& f) {
   q.filter = filter_of(f);
   q.exclude_seen = !f.include_seen;
   q.diversity = f.diversity;
-  const recommend::Recommender r(recommend::open_artifacts(f.artifacts, f.index));
+  // One query: precomputing every user's candidate list would cost more than it saves.
+  recommend::RecommenderOptions options;
+  options.candidates.per_user = 0;
+  const recommend::Recommender r(recommend::open_artifacts(f.artifacts, f.index), options);
   nlohmann::ordered_json out;
   if (f.user && f.friends)
     out = to_json(r.friends_for_user(*f.user, f.k));

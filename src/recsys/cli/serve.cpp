@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "recsys/cli/command.h"
 #include "recsys/core/progress.h"
@@ -15,6 +16,8 @@ struct ServeFlags {
   int port = 8080, threads = 0, max_k = 100, max_batch = 1000;
   size_t max_body_bytes = 1024 * 1024;
   double read_timeout_s = 15;
+  std::vector<int32_t> cities;
+  int candidates = serve::ApiOptions{}.candidates_per_user;
 };
 
 void run(const ServeFlags& f) {
@@ -25,6 +28,8 @@ void run(const ServeFlags& f) {
   api.events_log = f.events_log;
   api.limits.max_k = f.max_k;
   api.limits.max_batch = f.max_batch;
+  api.cities = f.cities;
+  api.candidates_per_user = f.candidates;
   serve::ServerOptions server;
   server.host = f.host;
   server.port = static_cast<uint16_t>(f.port);
@@ -51,6 +56,14 @@ const CommandRegistration registration("serve", 50, [](CLI::App& app) {
   cmd->add_option("--read-timeout", f->read_timeout_s, "seconds a client has to send a whole request")
       ->check(CLI::Range(0.1, 3600.0));
   cmd->add_option("--log-format", f->log_format, "text or json");
+  cmd->add_option("--candidates", f->candidates,
+                  "places precomputed per user at load, beyond the ones they have seen "
+                  "(0: search the index for every request)")
+      ->check(CLI::Range(0, 100000));
+  cmd->add_option("--cities", f->cities,
+                  "serve only these cities' places (a city shard: comma-separated city ids; default all)")
+      ->delimiter(',')
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([f] { run(*f); });
 });
 

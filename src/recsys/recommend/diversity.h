@@ -7,18 +7,33 @@
 #include <cstdint>
 #include <vector>
 
+#include "recsys/index/exact_search.h"
 #include "recsys/index/vector_index.h"
 
 namespace recsys::recommend {
 
-// `pool`: candidates best first; `vectors(row)` gives an item's embedding of `dim` floats and
-// `inverse_norms[row]` its 1 / L2 norm (0 for a zero vector). Returns min(k, pool size)
-// candidates in picking order, scores unchanged. ConfigError unless 0 <= diversity <= 1.
-std::vector<index::Hit> mmr_rerank(const std::vector<index::Hit>& pool, int k, double diversity,
-                                   const float* vectors, int dim,
-                                   const std::vector<float>& inverse_norms);
+// Item embeddings scaled to unit length (a zero vector stays zero), made once at load, in the
+// layout the SIMD scoring kernel reads (index/exact_search.h): columns that are zero in every
+// row are dropped and rows are zero-padded to a multiple of 16. A cosine is then one kernel dot
+// product, and MMR reads the candidates' rows in place instead of gathering them per query.
+class UnitVectors {
+ public:
+  UnitVectors(const float* vectors, int64_t rows, int dim);
 
-// 1 / L2 norm of each of `rows` vectors (0 for a zero vector).
-std::vector<float> inverse_norms(const float* vectors, int64_t rows, int dim);
+  const index::RowMatrix& matrix() const { return matrix_; }
+  const float* row(int32_t r) const {
+    return matrix_.data + static_cast<int64_t>(r) * matrix_.stride;
+  }
+  float cosine(int32_t a, int32_t b) const;
+
+ private:
+  std::vector<float> data_;
+  index::RowMatrix matrix_;
+};
+
+// `pool`: candidates best first (rows of `unit`). Returns min(k, pool size) candidates in
+// picking order, scores unchanged. ConfigError unless 0 <= diversity <= 1.
+std::vector<index::Hit> mmr_rerank(const std::vector<index::Hit>& pool, int k, double diversity,
+                                   const UnitVectors& unit);
 
 }  // namespace recsys::recommend

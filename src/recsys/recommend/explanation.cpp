@@ -6,7 +6,7 @@ namespace recsys::recommend {
 namespace {
 
 // Elements of both ascending lists: the total count and the first `keep` of them. A short list
-// against a long one (a user's friends against a popular place's visitors) binary-searches.
+// against a long one (a light user's places against a heavy user's) binary-searches.
 template <typename F>
 int64_t intersect(std::span<const int32_t> a, std::span<const int32_t> b, size_t keep, F&& take) {
   int64_t n = 0;
@@ -72,14 +72,28 @@ Taste Taste::of(const PlaceCatalogue& c, std::span<const int32_t> places,
   return t;
 }
 
+FriendSet::FriendSet(std::span<const int32_t> friends, int64_t n_users) {
+  if (friends.empty()) return;
+  bits_.assign(static_cast<size_t>((n_users + 63) / 64), 0);
+  for (int32_t u : friends)
+    if (u >= 0 && u < n_users) bits_[static_cast<size_t>(u) / 64] |= uint64_t{1} << (u % 64);
+}
+
 PlaceExplanation explain_place(const PlaceCatalogue& c, const InteractionHistory& h,
-                               const Taste& taste, std::span<const int32_t> friends,
-                               int32_t place) {
+                               const Taste& taste, const FriendSet& friends, int32_t place) {
   PlaceExplanation e;
   e.categories = ranked(c.categories(place), taste.category_weight, kExplanationItems);
   e.tags = ranked(c.tags(place), taste.tag_count, kExplanationItems);
-  e.friend_count = intersect(friends, h.place_visitors(place), kExplanationItems,
-                             [&](int32_t u) { e.friends.push_back(c.users().raw(u)); });
+  if (friends.empty()) return e;
+  // Visitors are ascending rows, so the listed friends are the lowest rows. The bitmap is read
+  // through a local span: pushing to e.friends could otherwise alias it for the compiler.
+  const std::span<const uint64_t> bits = friends.bits();
+  for (int32_t u : h.place_visitors(place)) {
+    const auto row = static_cast<uint32_t>(u);
+    if (row / 64 >= bits.size() || !(bits[row / 64] >> (row % 64) & 1)) continue;
+    if (e.friends.size() < kExplanationItems) e.friends.push_back(c.users().raw(u));
+    ++e.friend_count;
+  }
   return e;
 }
 

@@ -35,9 +35,26 @@ struct PlaceExplanation {
   int64_t visitors = -1;            // popularity answers: training visitors (else -1)
 };
 
-// `friends`: ascending user rows whose visits count (empty: none).
+// The user rows whose visits count for an answer (a user's friends), as a bitmap over all user
+// rows: counting them among a place's visitors is then one predictable pass over the visitors,
+// for every item of the answer.
+class FriendSet {
+ public:
+  FriendSet() = default;
+  FriendSet(std::span<const int32_t> friends, int64_t n_users);
+  bool contains(int32_t user) const {
+    const auto u = static_cast<uint32_t>(user);
+    return u / 64 < bits_.size() && (bits_[u / 64] >> (u % 64) & 1);
+  }
+  bool empty() const { return bits_.empty(); }
+  std::span<const uint64_t> bits() const { return bits_; }  // bit u of word u / 64: user row u
+
+ private:
+  std::vector<uint64_t> bits_;  // empty when there are no friends
+};
+
 PlaceExplanation explain_place(const PlaceCatalogue& catalogue, const InteractionHistory& history,
-                               const Taste& taste, std::span<const int32_t> friends, int32_t place);
+                               const Taste& taste, const FriendSet& friends, int32_t place);
 
 struct FriendExplanation {
   std::vector<int64_t> mutual_friends;  // raw ids, up to kExplanationItems

@@ -43,7 +43,28 @@ PlaceCatalogue::PlaceCatalogue(const graph::GraphArtifact& g)
       lat_(optional_array<double>(g, "place.lat")),
       lon_(optional_array<double>(g, "place.lon")),
       categories_(optional_relation(g, "place_category")),
-      tags_(optional_relation(g, "place_tag")) {}
+      tags_(optional_relation(g, "place_tag")) {
+  // Places grouped by city (a counting sort keeps rows ascending within a city).
+  city_offsets_.assign(static_cast<size_t>(std::max<int64_t>(n_cities_, 0)) + 1, 0);
+  auto known = [&](int32_t city) { return city >= 0 && city < n_cities_; };
+  for (int32_t city : city_)
+    if (known(city)) ++city_offsets_[static_cast<size_t>(city) + 1];
+  for (size_t i = 1; i < city_offsets_.size(); ++i) city_offsets_[i] += city_offsets_[i - 1];
+  city_places_.resize(static_cast<size_t>(city_offsets_.back()));
+  std::vector<int64_t> next(city_offsets_.begin(), city_offsets_.end() - 1);
+  for (size_t p = 0; p < city_.size(); ++p)
+    if (known(city_[p]))
+      city_places_[static_cast<size_t>(next[static_cast<size_t>(city_[p])]++)] =
+          static_cast<int32_t>(p);
+}
+
+std::span<const int32_t> PlaceCatalogue::places_in_city(int64_t city) const {
+  if (city < 0 || city >= n_cities_) return {};
+  const auto begin = city_offsets_[static_cast<size_t>(city)],
+             end = city_offsets_[static_cast<size_t>(city) + 1];
+  return std::span<const int32_t>(city_places_)
+      .subspan(static_cast<size_t>(begin), static_cast<size_t>(end - begin));
+}
 
 double PlaceCatalogue::lat(int32_t place) const {
   return lat_.empty() ? std::numeric_limits<double>::quiet_NaN() : lat_[static_cast<size_t>(place)];

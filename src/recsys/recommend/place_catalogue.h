@@ -6,6 +6,7 @@
 // indices, which are the data set's raw ids for those types.
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "recsys/graph/graph_artifact.h"
 #include "recsys/recommend/id_map.h"
@@ -38,6 +39,9 @@ class PlaceCatalogue {
   std::span<const int32_t> categories(int32_t place) const;
   std::span<const int32_t> tags(int32_t place) const;
   bool has_category(int32_t place, int32_t category) const;
+  // Ascending rows of the city's places (empty for an unknown city): a city filter, the most
+  // common one, then looks at its own places only.
+  std::span<const int32_t> places_in_city(int64_t city) const;
 
   // NotFound naming the kind and id unless 0 <= id < count.
   void check_city(int64_t city) const;
@@ -53,6 +57,8 @@ class PlaceCatalogue {
   std::span<const int32_t> city_, neighborhood_, price_band_, time_slot_, home_city_;
   std::span<const double> lat_, lon_;
   graph::CsrView categories_, tags_;
+  std::vector<int64_t> city_offsets_;  // n_cities + 1, into city_places_
+  std::vector<int32_t> city_places_;
 };
 
 // Great-circle distance in km between two points given in degrees.

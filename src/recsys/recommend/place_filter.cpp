@@ -46,10 +46,19 @@ int64_t allowed_places(const PlaceFilter& f, const PlaceCatalogue& c,
   const auto n = c.n_places();
   allowed.assign(static_cast<size_t>(n), 0);
   int64_t count = 0;
-  for (int32_t p = 0; p < n; ++p) {
-    const bool ok = passes(f, c, p);
+  // A city filter looks at the city's places only (the others fail it), then at the rest of
+  // the filter, if any.
+  PlaceFilter rest = f;
+  rest.city.reset();
+  auto check = [&](int32_t p) {
+    const bool ok = rest.empty() || passes(rest, c, p);
     allowed[static_cast<size_t>(p)] = ok ? 1 : 0;
     count += ok;
+  };
+  if (f.city) {
+    for (int32_t p : c.places_in_city(*f.city)) check(p);
+  } else {
+    for (int32_t p = 0; p < n; ++p) check(p);
   }
   return count;
 }

@@ -1,12 +1,15 @@
 #include "recsys/recommend/recommend_json.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <map>
+#include <string_view>
 #include <vector>
 
 #include "recsys/core/error.h"
@@ -63,28 +66,102 @@ void add_last_times(const graph::GraphArtifact& g, const std::string& split, int
 
 }  // namespace
 
+namespace {
+
+// The sentence explaining a place, appended to `b`; what explanation_text returns.
+void append_explanation(fmt::memory_buffer& b, const PlaceExplanation& e) {
+  const size_t start = b.size();
+  auto out = std::back_inserter(b);
+  auto part = [&] {
+    if (b.size() > start) fmt::format_to(out, FMT_COMPILE("; "));
+  };
+  if (e.visitors >= 0) fmt::format_to(out, FMT_COMPILE("popular: {} visitors"), e.visitors);
+  if (!e.categories.empty() || !e.tags.empty()) {
+    part();
+    fmt::format_to(out, FMT_COMPILE("{}"), e.similar_to >= 0 ? "shares " : "matches your ");
+    if (!e.categories.empty())
+      fmt::format_to(out, FMT_COMPILE("categor{} {}"), e.categories.size() == 1 ? "y" : "ies",
+                     fmt::join(e.categories, ", "));
+    if (!e.tags.empty())
+      fmt::format_to(out, FMT_COMPILE("{}tag{} {}"), e.categories.empty() ? "" : " and ",
+                     e.tags.size() == 1 ? "" : "s", fmt::join(e.tags, ", "));
+    if (e.similar_to >= 0) fmt::format_to(out, FMT_COMPILE(" with place {}"), e.similar_to);
+  }
+  if (e.same_neighborhood) part(), fmt::format_to(out, FMT_COMPILE("same neighborhood"));
+  if (e.friend_count > 0) {
+    part();
+    fmt::format_to(out, FMT_COMPILE("{} friend{} went there ({}{})"), e.friend_count,
+                   e.friend_count == 1 ? "" : "s", fmt::join(e.friends, ", "),
+                   e.friend_count > static_cast<int64_t>(e.friends.size()) ? ", ..." : "");
+  }
+  if (b.size() > start) return;
+  if (e.similar_to >= 0)
+    fmt::format_to(out, FMT_COMPILE("close to place {} in the model's embedding space"), e.similar_to);
+  else
+    fmt::format_to(out, FMT_COMPILE("close to your taste in the model's embedding space"));
+}
+
+// `s` as a JSON string literal, escaped as nlohmann::json escapes (other bytes are copied).
+void append_json_string(fmt::memory_buffer& b, std::string_view s) {
+  b.push_back('"');
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      b.push_back('\\');
+      b.push_back(ch);
+    } else if (c < 0x20) {
+      constexpr std::string_view kShort = "\b\f\n\r\t", kLetter = "bfnrt";
+      const auto k = kShort.find(ch);
+      if (k != std::string_view::npos)
+        b.push_back('\\'), b.push_back(kLetter[k]);
+      else
+        fmt::format_to(std::back_inserter(b), "\\u{:04x}", c);
+    } else {
+      b.push_back(ch);
+    }
+  }
+  b.push_back('"');
+}
+
+}  // namespace
+
 std::string explanation_text(const PlaceExplanation& e) {
-  std::vector<std::string> parts;
-  if (e.visitors >= 0) parts.push_back(fmt::format("popular: {} visitors", e.visitors));
-  std::string match;
-  if (!e.categories.empty())
-    match = fmt::format("categor{} {}", e.categories.size() == 1 ? "y" : "ies", list(e.categories));
-  if (!e.tags.empty())
-    match += fmt::format("{}tag{} {}", match.empty() ? "" : " and ", e.tags.size() == 1 ? "" : "s",
-                         list(e.tags));
-  if (!match.empty())
-    parts.push_back(e.similar_to >= 0 ? fmt::format("shares {} with place {}", match, e.similar_to)
-                                      : fmt::format("matches your {}", match));
-  if (e.same_neighborhood) parts.push_back("same neighborhood");
-  if (e.friend_count > 0)
-    parts.push_back(fmt::format(
-        "{} friend{} went there ({}{})", e.friend_count, e.friend_count == 1 ? "" : "s",
-        list(e.friends), e.friend_count > static_cast<int64_t>(e.friends.size()) ? ", ..." : ""));
-  if (parts.empty())
-    return e.similar_to >= 0
-               ? fmt::format("close to place {} in the model's embedding space", e.similar_to)
-               : "close to your taste in the model's embedding space";
-  return fmt::format("{}", fmt::join(parts, "; "));
+  fmt::memory_buffer b;
+  append_explanation(b, e);
+  return fmt::to_string(b);
+}
+
+std::string place_list_text(const PlaceList& l) {
+  fmt::memory_buffer b;
+  auto out = std::back_inserter(b);
+  if (l.user_id) {
+    fmt::format_to(out, FMT_COMPILE("{{\"user_id\":{},\"places\":["), *l.user_id);
+  } else {
+    fmt::format_to(out, FMT_COMPILE("{{\"user_id\":null,\"source\":"));
+    append_json_string(b, l.source);
+    fmt::format_to(out, FMT_COMPILE(",\"places\":["));
+  }
+  fmt::memory_buffer sentence;
+  for (size_t i = 0; i < l.places.size(); ++i) {
+    const PlaceItem& it = l.places[i];
+    fmt::format_to(out, FMT_COMPILE("{}{{\"place_id\":{},\"score\":"), i ? "," : "", it.place_id);
+    if (std::isfinite(it.score)) {
+      // Shortest round-trip digits, with ".0" on integral values, as nlohmann::json prints.
+      const size_t number = b.size();
+      fmt::format_to(out, FMT_COMPILE("{}"), rounded(it.score));
+      const std::string_view digits(b.data() + number, b.size() - number);
+      if (digits.find_first_of(".e") == std::string_view::npos) fmt::format_to(out, FMT_COMPILE(".0"));
+    } else {
+      fmt::format_to(out, FMT_COMPILE("null"));  // as nlohmann::json prints a non-finite number
+    }
+    fmt::format_to(out, FMT_COMPILE(",\"explanation\":"));
+    sentence.clear();
+    append_explanation(sentence, it.explanation);
+    append_json_string(b, std::string_view(sentence.data(), sentence.size()));
+    b.push_back('}');
+  }
+  fmt::format_to(out, FMT_COMPILE("]}}"));
+  return fmt::to_string(b);
 }
 
 std::string explanation_text(const FriendExplanation& e) {

@@ -32,6 +32,9 @@ std::string explanation_text(const PlaceExplanation& e);
 std::string explanation_text(const FriendExplanation& e);
 
 nlohmann::ordered_json to_json(const PlaceList& list);
+// to_json(list).dump(), written straight into the text with no JSON tree in between: the
+// server's hottest answer. Parsing it gives to_json(list).
+std::string place_list_text(const PlaceList& list);
 nlohmann::ordered_json to_json(const FriendList& list);
 nlohmann::ordered_json to_json(const SimilarPlaces& list);
 nlohmann::ordered_json to_json(const AttendanceAnswer& answer);

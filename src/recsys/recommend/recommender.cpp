@@ -34,49 +34,76 @@ Recommender::Recommender(Artifacts artifacts, const RecommenderOptions& options)
       catalogue_(std::make_unique<PlaceCatalogue>(*artifacts_.graph)),
       history_(std::make_unique<InteractionHistory>(*artifacts_.graph, options.seen)),
       popularity_(std::make_unique<PlacePopularity>(*artifacts_.graph)),
-      place_inv_norm_(inverse_norms(artifacts_.embeddings.places.data(), catalogue_->n_places(),
-                                    artifacts_.dim())) {
+      place_unit_(artifacts_.embeddings.places.data(), catalogue_->n_places(), artifacts_.dim()) {
   if (!(options.same_city_boost >= 0))
     throw ConfigError(fmt::format("same_city_boost {}: must be >= 0", options.same_city_boost));
+  candidates_ = CandidateTable::build(
+      artifacts_.embeddings.users.data(), catalogue_->n_users(),
+      artifacts_.embeddings.places.data(), catalogue_->n_places(), artifacts_.dim(), *history_,
+      options.candidates);
+  if (!options.cities.empty()) {
+    shard_ = std::make_unique<CityShard>(options.cities, *catalogue_, artifacts_.embeddings.places.data(),
+                                         artifacts_.dim(), artifacts_.index.places.params());
+    artifacts_.index.places = index::VectorIndex();  // the shard's own index replaces it
+  }
+}
+
+void Recommender::check_shard(const PlaceFilter& filter) const {
+  if (shard_ && filter.city && !shard_->holds_city(*filter.city))
+    throw NotFound(fmt::format("city {}: not in this city shard (it serves cities [{}])", *filter.city,
+                               fmt::join(shard_->cities(), ", ")));
 }
 Recommender::~Recommender() = default;
 Recommender::Recommender(Recommender&&) noexcept = default;
 
 std::vector<index::Hit> Recommender::search_places(const float* query, const PlaceQuery& q,
-                                                   std::span<const int32_t> exclude) const {
+                                                   std::span<const int32_t> exclude,
+                                                   int32_t user) const {
   check_k(q.k);
   if (!(q.diversity >= 0 && q.diversity <= 1))
     throw ConfigError(fmt::format("diversity {}: must be in [0, 1]", q.diversity));
   check_filter(q.filter, *catalogue_);
+  check_shard(q.filter);
   const auto& index = artifacts_.index.places;
+  const int64_t n_places = catalogue_->n_places();
   const int pool = q.diversity > 0 ? pool_size(q.k) : q.k;
   // The allowed rows as a bitmap (filters, minus the excluded rows): the index then searches
   // for `pool` rows among them. Over-fetching k + |excluded| instead made HNSW walk with a
   // breadth of a few hundred for users with long histories (docs/benchmarks.md, "Serving").
   thread_local std::vector<uint8_t> allowed;
   int64_t count = 0;
-  if (q.filter.empty()) {
-    allowed.assign(static_cast<size_t>(index.rows()), 1);
-    count = index.rows();
+  if (q.filter.empty() && shard_) {
+    allowed = shard_->mask();
+    count = shard_->n_places();
+  } else if (q.filter.empty()) {
+    allowed.assign(static_cast<size_t>(n_places), 1);
+    count = n_places;
   } else {
     count = allowed_places(q.filter, *catalogue_, allowed);
+    if (shard_) count = shard_->restrict(allowed);
   }
   for (int32_t r : exclude)
     if (allowed[static_cast<size_t>(r)]) allowed[static_cast<size_t>(r)] = 0, --count;
   std::vector<index::Hit> hits;
-  if (count > 0)
-    hits = count == index.rows() ? index.search(query, pool) : index.search(query, pool, allowed.data(), count);
-  return mmr_rerank(hits, q.k, q.diversity, artifacts_.embeddings.places.data(), artifacts_.dim(),
-                    place_inv_norm_);
+  // The user's precomputed list when it has `pool` allowed places, else the index (which
+  // replaces the partial list).
+  const bool listed = count > 0 && user >= 0 && candidates_ &&
+                      candidates_->best_allowed(user, allowed.data(), pool, hits);
+  if (count > 0 && !listed)
+    hits = shard_                ? shard_->search(query, pool, allowed.data(), count)
+           : count == n_places ? index.search(query, pool)
+                               : index.search(query, pool, allowed.data(), count);
+  return mmr_rerank(hits, q.k, q.diversity, place_unit_);
 }
 
 std::vector<PlaceItem> Recommender::items(const std::vector<index::Hit>& hits, const Taste& taste,
                                           std::span<const int32_t> friends) const {
   std::vector<PlaceItem> out;
   out.reserve(hits.size());
+  const FriendSet friend_set(friends, catalogue_->n_users());
   for (const auto& h : hits)
     out.push_back({h.row, catalogue_->places().raw(h.row), h.score,
-                   explain_place(*catalogue_, *history_, taste, friends, h.row)});
+                   explain_place(*catalogue_, *history_, taste, friend_set, h.row)});
   return out;
 }
 
@@ -96,7 +123,7 @@ PlaceList Recommender::places_for_user(int64_t user_id, const PlaceQuery& q,
     seen = merged;
   }
   const auto hits = search_places(artifacts_.user_vector(u), q,
-                                  q.exclude_seen ? seen : std::span<const int32_t>());
+                                  q.exclude_seen ? seen : std::span<const int32_t>(), u);
   PlaceList out;
   out.user_id = user_id;
   out.source = "model";
@@ -143,10 +170,7 @@ SimilarPlaces Recommender::similar_places(int64_t place_id, int k,
   const int32_t self[] = {p};
   auto hits = search_places(artifacts_.place_vector(p), q, self);
   // Candidates by inner product, ranked by cosine (inner product alone favours long vectors).
-  const int dim = artifacts_.dim();
-  for (auto& h : hits)
-    h.score = dot(artifacts_.place_vector(p), artifacts_.place_vector(h.row), dim) *
-              place_inv_norm_[static_cast<size_t>(p)] * place_inv_norm_[static_cast<size_t>(h.row)];
+  for (auto& h : hits) h.score = place_unit_.cosine(p, h.row);
   std::stable_sort(hits.begin(), hits.end(),
                    [](const index::Hit& a, const index::Hit& b) { return a.score > b.score; });
   if (hits.size() > static_cast<size_t>(k)) hits.resize(static_cast<size_t>(k));
@@ -261,8 +285,11 @@ PlaceList Recommender::cold_start(const ColdStartProfile& profile, const PlaceQu
   }
   check_k(q.k);
   check_filter(q.filter, c);
+  check_shard(q.filter);
   std::vector<uint8_t> allowed;
   if (!q.filter.empty()) allowed_places(q.filter, c, allowed);
+  if (shard_ && q.filter.empty()) allowed = shard_->mask();
+  else if (shard_) shard_->restrict(allowed);
   const int32_t city = profile.home_city ? static_cast<int32_t>(*profile.home_city) : -1;
   const auto hits =
       popularity_->top(c, q.k, city, interests, allowed.empty() ? nullptr : allowed.data());

@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "recsys/recommend/artifacts.h"
+#include "recsys/recommend/candidate_table.h"
+#include "recsys/recommend/city_shard.h"
 #include "recsys/recommend/cold_start_profile.h"
+#include "recsys/recommend/diversity.h"
 #include "recsys/recommend/explanation.h"
 #include "recsys/recommend/interaction_history.h"
 #include "recsys/recommend/place_catalogue.h"
@@ -77,6 +80,12 @@ struct RecommenderOptions {
   // Friend suggestions: a candidate in the user's home city gains this share of the score
   // spread of the candidate pool (docs/decisions.md, "Recommender").
   double same_city_boost = 0.3;
+  // Catalogue sharding (city_shard.h): the graph's ids of the cities whose places this
+  // recommender serves; empty: every city. Place results (for users, similar places, cold
+  // start) then come from these cities only, and the full place index is dropped.
+  std::vector<int32_t> cities;
+  // Per-user candidate lists computed at load (candidate_table.h); per_user 0: always the index.
+  CandidateTableOptions candidates;
 };
 
 class Recommender {
@@ -88,6 +97,8 @@ class Recommender {
   const Artifacts& artifacts() const { return artifacts_; }
   const PlaceCatalogue& catalogue() const { return *catalogue_; }
   const InteractionHistory& history() const { return *history_; }
+  // The city shard served, or null when every city is.
+  const CityShard* shard() const { return shard_.get(); }
 
   // The user's row; NotFound for an unknown raw id.
   int32_t user_row(int64_t user_id) const { return catalogue_->users().row(user_id); }
@@ -105,10 +116,17 @@ class Recommender {
 
   // The embedding-space top places for a query vector, with the filter, the excluded rows
   // (ascending) and diversity applied; scores are inner products.
+  // `user`: the known user the query vector belongs to (-1: none), whose candidate list is
+  // tried before the index.
   std::vector<index::Hit> search_places(const float* query, const PlaceQuery& q,
-                                        std::span<const int32_t> exclude) const;
+                                        std::span<const int32_t> exclude,
+                                        int32_t user = -1) const;
+  // The users whose candidate lists were precomputed (null: none, every query uses the index).
+  const CandidateTable* candidates() const { return candidates_ ? &*candidates_ : nullptr; }
 
  private:
+  // NotFound when a sharded recommender is asked for a city it does not hold.
+  void check_shard(const PlaceFilter& filter) const;
   std::vector<PlaceItem> items(const std::vector<index::Hit>& hits, const Taste& taste,
                                std::span<const int32_t> friends) const;
 
@@ -117,7 +135,9 @@ class Recommender {
   std::unique_ptr<PlaceCatalogue> catalogue_;
   std::unique_ptr<InteractionHistory> history_;
   std::unique_ptr<PlacePopularity> popularity_;
-  std::vector<float> place_inv_norm_;
+  UnitVectors place_unit_;  // for MMR and cosine similarity
+  std::unique_ptr<CityShard> shard_;
+  std::optional<CandidateTable> candidates_;
 };
 
 }  // namespace recsys::recommend

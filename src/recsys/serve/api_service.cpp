@@ -1,6 +1,7 @@
 #include "recsys/serve/api_service.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <limits>
@@ -25,6 +26,14 @@ HttpResponse json_response(const nlohmann::ordered_json& j, int status = 200) {
   HttpResponse r;
   r.status = status;
   r.body = j.dump();
+  return r;
+}
+
+// Place lists, the most frequent answer, are written without a JSON tree (recommend_json.h).
+HttpResponse json_response(const recommend::PlaceList& list) {
+  HttpResponse r;
+  r.status = 200;
+  r.body = recommend::place_list_text(list);
   return r;
 }
 
@@ -63,6 +72,10 @@ recommend::PlaceFilter filter_of(const QueryParams& q, const recommend::Recommen
     if (!lat || !lon || !radius) throw HttpError(400, "query parameters 'lat', 'lon' and 'radius_km' go together");
     f.near = recommend::GeoCircle{*lat, *lon, *radius};
   }
+  if (rec.shard() && f.city && !rec.shard()->holds_city(*f.city))
+    throw HttpError(421, fmt::format("query parameter 'city' {}: this replica serves the city shard [{}] only; "
+                                     "ask the router (scripts/serve-replicas)",
+                                     *f.city, fmt::join(rec.shard()->cities(), ", ")));
   try {
     recommend::check_filter(f, rec.catalogue());
   } catch (const NotFound& e) {
@@ -110,11 +123,21 @@ ApiService::ApiService(ApiOptions options) : options_(std::move(options)) {
   metrics_ = std::make_unique<Metrics>(std::move(names));
 }
 
-ApiService::~ApiService() = default;
+ApiService::~ApiService() {
+  std::thread reloader;
+  {
+    std::lock_guard lock(background_mutex_);
+    reloader = std::move(reloader_);
+  }
+  if (reloader.joinable()) reloader.join();  // unlocked: the thread takes the lock when done
+}
 
 ApiService::Loaded ApiService::load() const {
   Loaded l;
-  auto rec = std::make_shared<recommend::Recommender>(recommend::open_artifacts(options_.artifacts, options_.index));
+  recommend::RecommenderOptions ro;
+  ro.cities = options_.cities;
+  ro.candidates.per_user = options_.candidates_per_user;
+  auto rec = std::make_shared<recommend::Recommender>(recommend::open_artifacts(options_.artifacts, options_.index), ro);
   const auto& emb = rec->artifacts().embeddings;
   l.model = emb.manifest.value("model", std::string("unknown"));
   l.version = fmt::format("{}-{}", l.model, exporter::file_checksum(emb.dir / exporter::kManifestJson).substr(0, 12));
@@ -133,6 +156,31 @@ std::string ApiService::reload() {
   auto next = std::make_shared<const Loaded>(load());
   std::atomic_store(&loaded_, next);
   return next->version;
+}
+
+bool ApiService::start_reload() {
+  std::lock_guard lock(background_mutex_);
+  if (background_.state == "running") return false;
+  if (reloader_.joinable()) reloader_.join();  // the previous one has finished
+  background_.state = "running";
+  ++background_.started;
+  reloader_ = std::thread([this] {
+    std::string error;
+    try {
+      reload();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    std::lock_guard done(background_mutex_);
+    background_.state = error.empty() ? "done" : "failed";
+    background_.error = error;
+  });
+  return true;
+}
+
+ApiService::ReloadStatus ApiService::reload_status() const {
+  std::lock_guard lock(background_mutex_);
+  return background_;
 }
 
 HttpResponse ApiService::handle(const HttpRequest& request) {
@@ -167,7 +215,13 @@ void ApiService::add_routes() {
                           {"users", rec.artifacts().embeddings.user_ids.size()},
                           {"places", rec.artifacts().embeddings.place_ids.size()},
                           {"index", rec.artifacts().index_source},
-                          {"live_event_users", live_.users()}});
+                          {"cities", rec.shard() ? json(rec.shard()->cities()) : json()},
+                          {"shard_places", rec.shard() ? rec.shard()->n_places() : rec.catalogue().n_places()},
+                          {"live_event_users", live_.users()},
+                          {"reload", [this] {
+                             const ReloadStatus s = reload_status();
+                             return json{{"state", s.state}, {"started", s.started}, {"error", s.error}};
+                           }()}});
   });
   router_.add("GET", "/metrics", [this](const HttpRequest&, const PathParams&) {
     const auto l = loaded();
@@ -176,7 +230,15 @@ void ApiService::add_routes() {
     r.body = metrics_->render(l->model, l->version);
     return r;
   });
-  router_.add("POST", "/admin/reload", [this](const HttpRequest&, const PathParams&) {
+  router_.add("POST", "/admin/reload", [this](const HttpRequest& r, const PathParams&) {
+    const QueryParams q = QueryParams::parse(r.query);
+    q.allow_only({"wait"});
+    if (!q.boolean("wait", true)) {
+      // The load runs on its own thread: this server thread goes back to answering requests.
+      if (!start_reload()) throw HttpError(409, "a reload is already running (see /readyz)");
+      return json_response({{"status", "reloading"}, {"reload", reload_status().started}, {"version", version()}},
+                           202);
+    }
     const std::string before = version();
     try {
       const std::string after = reload();
@@ -260,9 +322,9 @@ HttpResponse ApiService::places_for_user(const HttpRequest& r, const PathParams&
     profile.liked_places = live_places;
     recommend::PlaceList list = rec.cold_start(profile, query);
     list.user_id = user_id;
-    return json_response(recommend::to_json(list));
+    return json_response(list);
   }
-  return json_response(recommend::to_json(rec.places_for_user(user_id, query, live_rows)));
+  return json_response(rec.places_for_user(user_id, query, live_rows));
 }
 
 HttpResponse ApiService::friends_for_user(const HttpRequest& r, const PathParams& p) {
@@ -323,7 +385,7 @@ HttpResponse ApiService::cold_start(const HttpRequest& r) {
   } catch (const ConfigError& e) {
     throw HttpError(400, e.what());
   }
-  return json_response(recommend::to_json(rec.cold_start(profile, query)));
+  return json_response(rec.cold_start(profile, query));
 }
 
 HttpResponse ApiService::events(const HttpRequest& r) {

@@ -13,6 +13,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "recsys/recommend/recommender.h"
 #include "recsys/data/event_log.h"
@@ -33,6 +35,11 @@ struct ApiOptions {
   std::filesystem::path index;       // optional index folder replacing artifacts/index
   std::filesystem::path events_log;  // default: <artifacts>/events/events.jsonl
   ApiLimits limits;
+  // A city shard (recommend/city_shard.h): the cities whose places this server holds; empty:
+  // all. A place query filtered by another city is answered 421 (Misdirected Request).
+  std::vector<int32_t> cities;
+  // Places precomputed per user at load (recommend/candidate_table.h); 0: the index only.
+  int candidates_per_user = recommend::CandidateTableOptions{}.per_user;
 };
 
 class ApiService {
@@ -45,6 +52,16 @@ class ApiService {
 
   // Loads the artifacts again and swaps them in; returns the new version.
   std::string reload();
+  // reload() on a thread of its own (POST /admin/reload?wait=false): the server threads go on
+  // answering meanwhile, and /readyz reports its progress (reload_status()). False when one is
+  // already running.
+  bool start_reload();
+  struct ReloadStatus {
+    std::string state = "none";  // "none", "running", "done" or "failed"
+    int64_t started = 0;         // background reloads started so far (the last one's number)
+    std::string error;           // the last failure's message
+  };
+  ReloadStatus reload_status() const;
 
   // The recommender serving now (callers keep it alive as long as they use it).
   std::shared_ptr<const recommend::Recommender> current() const;
@@ -70,6 +87,9 @@ class ApiService {
   ApiOptions options_;
   std::shared_ptr<const Loaded> loaded_;  // read and swapped with std::atomic_load / _store
   std::mutex reload_mutex_;
+  mutable std::mutex background_mutex_;  // guards background_ and reloader_
+  ReloadStatus background_;
+  std::thread reloader_;
   std::unique_ptr<data::EventLog> log_;
   LiveEvents live_;
   Router router_;
