@@ -275,7 +275,8 @@ TEST(Replicas, CityShardsBehindTheRouterAnswerLikeOneServer) {
     if (home < 0) continue;
     const auto a = router.request("GET", base);
     ASSERT_EQ(a.status, 200) << a.body;
-    for (const auto& p : json::parse(a.body)["places"]) {
+    const json answer = json::parse(a.body);  // a named value: the loop must not iterate a temporary
+    for (const auto& p : answer.at("places")) {
       const int32_t city = cat.city(rec->place_row(p["place_id"].get<int64_t>()));
       EXPECT_EQ(city == 0, home == 0) << "user " << user << " (home city " << home << ") got a place of city " << city;
     }
