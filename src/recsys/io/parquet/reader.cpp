@@ -29,39 +29,6 @@ Codec codec_from_format(int32_t c) {
   }
 }
 
-void append_column(Column& dst, Column&& src) {
-  size_t dst_rows = dst.num_rows();
-  size_t src_rows = src.num_rows();
-  if (!dst.validity.empty() || !src.validity.empty()) {
-    dst.validity.resize(dst_rows, 1);
-    if (src.validity.empty()) {
-      dst.validity.insert(dst.validity.end(), src_rows, 1);
-    } else {
-      dst.validity.insert(dst.validity.end(), src.validity.begin(), src.validity.end());
-    }
-  }
-  auto cat = [](auto& a, auto& b) {
-    if (a.empty()) {
-      a = std::move(b);
-    } else {
-      a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
-    }
-  };
-  if (src.type == ColumnType::ListInt32 || src.type == ColumnType::ListFloat) {
-    if (dst.offsets.empty()) dst.offsets.push_back(0);
-    int64_t base = dst.offsets.back();
-    int64_t first = src.offsets.empty() ? 0 : src.offsets.front();
-    for (size_t i = 1; i < src.offsets.size(); ++i)
-      dst.offsets.push_back(base + src.offsets[i] - first);
-  }
-  cat(dst.b8, src.b8);
-  cat(dst.i32, src.i32);
-  cat(dst.i64, src.i64);
-  cat(dst.f32, src.f32);
-  cat(dst.f64, src.f64);
-  cat(dst.str, src.str);
-}
-
 std::string join(const std::vector<std::string>& parts, const char* sep) {
   std::string s;
   for (size_t i = 0; i < parts.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "recsys/io/parquet/table.h"
 
+#include <iterator>
 #include <utility>
 
 #include "recsys/core/error.h"
@@ -39,6 +40,51 @@ int Schema::index_of(const std::string& name) const {
     if (fields[i].name == name) return static_cast<int>(i);
   }
   return -1;
+}
+
+void append_column(Column& dst, Column src) {
+  const size_t dst_rows = dst.num_rows(), src_rows = src.num_rows();
+  if (!dst.validity.empty() || !src.validity.empty()) {
+    dst.validity.resize(dst_rows, 1);
+    if (src.validity.empty())
+      dst.validity.insert(dst.validity.end(), src_rows, 1);
+    else
+      dst.validity.insert(dst.validity.end(), src.validity.begin(), src.validity.end());
+  }
+  if (src.type == ColumnType::ListInt32 || src.type == ColumnType::ListFloat) {
+    if (dst.offsets.empty()) dst.offsets.push_back(0);
+    const int64_t end = dst.offsets.back();
+    const int64_t first = src.offsets.empty() ? 0 : src.offsets.front();
+    const int64_t last = src.offsets.empty() ? 0 : src.offsets.back();
+    for (size_t i = 1; i < src.offsets.size(); ++i)
+      dst.offsets.push_back(end + src.offsets[i] - first);
+    auto slice = [&](auto& a, auto& b) {
+      if (end == 0 && first == 0 && last == static_cast<int64_t>(b.size())) {
+        a = std::move(b);  // the first batch of a column: no copy
+        return;
+      }
+      a.resize(static_cast<size_t>(end));
+      a.insert(a.end(), std::make_move_iterator(b.begin() + first),
+               std::make_move_iterator(b.begin() + last));
+    };
+    if (src.type == ColumnType::ListInt32)
+      slice(dst.i32, src.i32);
+    else
+      slice(dst.f32, src.f32);
+    return;
+  }
+  auto cat = [](auto& a, auto& b) {
+    if (a.empty())
+      a = std::move(b);
+    else
+      a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+  };
+  cat(dst.b8, src.b8);
+  cat(dst.i32, src.i32);
+  cat(dst.i64, src.i64);
+  cat(dst.f32, src.f32);
+  cat(dst.f64, src.f64);
+  cat(dst.str, src.str);
 }
 
 size_t Column::num_rows() const {

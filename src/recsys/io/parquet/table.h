@@ -57,6 +57,11 @@ struct Column {
   bool is_null(size_t row) const { return !validity.empty() && validity[row] == 0; }
 };
 
+// Appends src's rows to dst (same type; the caller checks): values, validity (either side may
+// have none: all valid) and, for lists, the offsets rebased onto dst's values (src's values
+// taken from its first to its last offset).
+void append_column(Column& dst, Column src);
+
 // Column factories: a column of `type` owning the values.
 Column int32_column(std::vector<int32_t> values, ColumnType type = ColumnType::Int32);
 Column int64_column(std::vector<int64_t> values, ColumnType type = ColumnType::Int64);

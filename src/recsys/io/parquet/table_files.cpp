@@ -10,19 +10,6 @@ namespace recsys::parquet {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-template <class T>
-void append_values(std::vector<T>& a, const std::vector<T>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-}
-
-bool is_list(ColumnType t) {
-  return t == ColumnType::ListInt32 || t == ColumnType::ListFloat;
-}
-
-}  // namespace
-
 std::vector<fs::path> table_files(const fs::path& dir, const std::string& name) {
   const fs::path file = dir / (name + ".parquet");
   const fs::path folder = dir / name;
@@ -60,46 +47,13 @@ void append_batch(RecordBatch& into, const RecordBatch& from, const std::string&
   }
   if (into.names != from.names)
     throw FormatError(what + ": the parts do not have the same columns");
-  const size_t into_rows = into.num_rows(), from_rows = from.num_rows();
   for (size_t c = 0; c < into.columns.size(); ++c) {
     Column& a = into.columns[c];
     const Column& b = from.columns[c];
     if (a.type != b.type)
       throw FormatError(fmt::format("{}: column '{}' has type {} in one part and {} in another",
                                     what, into.names[c], to_string(a.type), to_string(b.type)));
-    if (!a.validity.empty() || !b.validity.empty()) {
-      if (a.validity.empty()) a.validity.assign(into_rows, 1);
-      if (b.validity.empty())
-        a.validity.insert(a.validity.end(), from_rows, 1);
-      else
-        append_values(a.validity, b.validity);
-    }
-    if (is_list(a.type)) {
-      // Offsets index the value vector; `b`'s start at its own first offset.
-      const int64_t base_b = b.offsets.empty() ? 0 : b.offsets.front();
-      const int64_t end_a = a.offsets.empty() ? 0 : a.offsets.back();
-      if (a.offsets.empty()) a.offsets.push_back(0);
-      for (size_t i = 1; i < b.offsets.size(); ++i)
-        a.offsets.push_back(end_a + (b.offsets[i] - base_b));
-      const auto first = static_cast<size_t>(base_b);
-      const auto last = static_cast<size_t>(b.offsets.empty() ? 0 : b.offsets.back());
-      if (a.type == ColumnType::ListInt32) {
-        a.i32.resize(static_cast<size_t>(end_a));
-        a.i32.insert(a.i32.end(), b.i32.begin() + static_cast<std::ptrdiff_t>(first),
-                     b.i32.begin() + static_cast<std::ptrdiff_t>(last));
-      } else {
-        a.f32.resize(static_cast<size_t>(end_a));
-        a.f32.insert(a.f32.end(), b.f32.begin() + static_cast<std::ptrdiff_t>(first),
-                     b.f32.begin() + static_cast<std::ptrdiff_t>(last));
-      }
-      continue;
-    }
-    append_values(a.b8, b.b8);
-    append_values(a.i32, b.i32);
-    append_values(a.i64, b.i64);
-    append_values(a.f32, b.f32);
-    append_values(a.f64, b.f64);
-    append_values(a.str, b.str);
+    append_column(a, b);
   }
 }
 
