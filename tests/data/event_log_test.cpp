@@ -23,8 +23,8 @@ TEST(EventLog, AppendsAndReplays) {
   {
     EventLog log(file);
     EXPECT_TRUE(log.replayed().empty());
-    log.append({{1, 2, EventType::kLike, 100}, {1, 3, EventType::kAttend, 200}});
-    log.append({{5, 2, EventType::kView, 300}});
+    log.append({{1, 2, EventType::kLike, 100, ""}, {1, 3, EventType::kAttend, 200, "request-9"}});
+    log.append({{5, 2, EventType::kView, 300, ""}});
     EXPECT_EQ(log.appended(), 3);
   }
   EventLog again(file);
@@ -32,18 +32,20 @@ TEST(EventLog, AppendsAndReplays) {
   EXPECT_EQ(again.replayed()[1].place_id, 3);
   EXPECT_EQ(again.replayed()[1].type, EventType::kAttend);
   EXPECT_EQ(again.replayed()[2].timestamp_ms, 300);
+  EXPECT_EQ(again.replayed()[0].key, "");  // a request's idempotency key, only when it had one
+  EXPECT_EQ(again.replayed()[1].key, "request-9");
   std::filesystem::remove_all(dir);
 }
 
 TEST(EventLog, TornLastLineIsDroppedAndCutBeforeTheNextAppend) {
   const auto dir = fresh_dir("torn");
   const auto file = dir / "events.jsonl";
-  { EventLog(file).append({{1, 2, EventType::kLike, 100}}); }
+  { EventLog(file).append({{1, 2, EventType::kLike, 100, ""}}); }
   { std::ofstream(file, std::ios::app) << R"({"user_id": 7, "place_)"; }  // a crash mid-write
   {
     EventLog log(file);
     EXPECT_EQ(log.replayed().size(), 1u);
-    log.append({{3, 4, EventType::kSave, 5}});
+    log.append({{3, 4, EventType::kSave, 5, ""}});
   }
   const auto events = read_event_log(file);
   ASSERT_EQ(events.size(), 2u);

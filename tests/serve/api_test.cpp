@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -175,6 +177,42 @@ TEST(Api, ColdStartProfile) {
   EXPECT_EQ(json::parse(r.body)["source"], "popularity");
   EXPECT_EQ(api.post("/v1/recommendations/places", R"({"hobbies": [1]})").status, 400);
   EXPECT_EQ(api.post("/v1/recommendations/places", R"({"liked_places": [987654321]})").status, 404);
+}
+
+// A repeated Idempotency-Key (a client's retry, the proxy's copy to every replica) is answered
+// like the first request and logged once, also after a restart; a malformed key is a 400.
+TEST(Api, EventsWithAnIdempotencyKeyAreAppliedOnce) {
+  const fs::path log = fresh_log("idempotent");
+  const std::string body = R"({"events": [{"user_id": 7000000, "place_id": 1, "type": "like"}]})";
+  const auto post = [&](Api& api, const std::string& key) {
+    return testing::HttpClient(api.server.port()).request("POST", "/v1/events", body, "application/json",
+                                                           {{"Idempotency-Key", key}});
+  };
+  const auto lines = [&] {
+    std::ifstream in(log);
+    return std::count(std::istreambuf_iterator<char>(in), {}, '\n');
+  };
+  {
+    Api api(serving_workdir(), log);
+    for (int i = 0; i < 3; ++i) {
+      const auto r = post(api, "req-1");
+      ASSERT_EQ(r.status, 200) << r.body;
+      EXPECT_EQ(json::parse(r.body), json({{"accepted", 1}}));
+    }
+    EXPECT_EQ(lines(), 1);
+    ASSERT_EQ(post(api, "req-2").status, 200);
+    EXPECT_EQ(lines(), 2);
+    const auto bad = post(api, std::string(201, 'k'));
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.body.find("Idempotency-Key"), std::string::npos) << bad.body;
+    EXPECT_EQ(post(api, "two words").status, 400);
+    ASSERT_EQ(api.post("/v1/events", body).status, 200);  // no key: always applied
+    ASSERT_EQ(api.post("/v1/events", body).status, 200);
+    EXPECT_EQ(lines(), 4);
+  }
+  Api restarted(serving_workdir(), log);  // the keys come back with the log
+  ASSERT_EQ(post(restarted, "req-1").status, 200);
+  EXPECT_EQ(lines(), 4);
 }
 
 TEST(Api, EventsTakeEffectAtOnceAndSurviveARestart) {

@@ -4,6 +4,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace recsys::serve::testing {
 
@@ -20,13 +22,15 @@ class HttpClient {
     socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port});
   }
 
+  using Headers = std::vector<std::pair<std::string, std::string>>;
   ClientResponse request(const std::string& method, const std::string& target, const std::string& body = "",
-                         const std::string& content_type = "application/json") {
+                         const std::string& content_type = "application/json", const Headers& headers = {}) {
     namespace http = boost::beast::http;
     http::request<http::string_body> req(http::string_to_verb(method), target, 11);
     if (req.method() == http::verb::unknown) req.method_string(method);
     req.set(http::field::host, "127.0.0.1");
     if (!body.empty()) req.set(http::field::content_type, content_type);
+    for (const auto& [name, value] : headers) req.set(name, value);
     req.body() = body;
     req.prepare_payload();
     http::write(socket_, req);

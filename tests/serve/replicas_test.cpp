@@ -84,6 +84,9 @@ class Replicas {
   bool started() const { return started_; }
   std::string log() const { return recsys::testing::read_text(dir_ / "start.log"); }
   unsigned short proxy() const { return proxy_; }
+  fs::path events_log(const Replica& replica) const {
+    return dir_ / ("events-" + std::to_string(replica.port) + ".jsonl");
+  }
   const std::vector<Replica>& replicas() const { return replicas_; }
   int reload() const {
     return std::system((kScript + " reload " + dir_.string() + " > " + (dir_ / "reload.log").string() + " 2>&1").c_str());
@@ -245,6 +248,70 @@ TEST(Replicas, RollingReloadAndAKilledReplicaUnderLoad) {
   // The survivor alone, through nginx: every request answered.
   testing::HttpClient client(r.proxy());
   for (int i = 0; i < 20; ++i) EXPECT_EQ(client.request("GET", targets[static_cast<size_t>(i)]).status, 200);
+}
+
+// The lines of an events log once it has `n` of them (a copy arrives shortly after the answer),
+// or what it has after 5 s.
+std::vector<json> log_lines(const fs::path& file, size_t n) {
+  std::vector<json> lines;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    lines.clear();
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) lines.push_back(json::parse(line));
+    if (lines.size() >= n) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  return lines;
+}
+
+// POST /v1/events through the proxy reaches every replica (two city shards of two replicas each)
+// once: each replica logs it, under one key, and excludes the place at once; a client's retry
+// with its own key is not applied twice; a dead replica fails no report.
+TEST(Replicas, ReportedEventsReachEveryReplicaOnce) {
+  ASSERT_TRUE(have_nginx()) << "nginx is missing: scripts/setup installs it (nginx-light)";
+  Reference ref;
+  const auto rec = ref.service.current();
+  const int64_t user = rec->artifacts().embeddings.user_ids[3];
+  // Recommendations in city 0, served by the replicas of shard 0.
+  const std::string target = "/v1/users/" + std::to_string(user) + "/recommendations/places?k=5&diversity=0&city=0";
+  testing::HttpClient unsharded(ref.server.port());
+  const int64_t top = json::parse(unsharded.request("GET", target).body)["places"][0]["place_id"];
+  Replicas r("replicas-events", "--replicas 2 --threads 1 --shard 0 --shard 1,2");
+  ASSERT_TRUE(r.started()) << r.log();
+  ASSERT_EQ(r.replicas().size(), 4u);
+
+  const std::string event = json{{"events", {{{"user_id", user}, {"place_id", top}, {"type", "like"}}}}}.dump();
+  testing::HttpClient proxy(r.proxy());
+  auto res = proxy.request("POST", "/v1/events", event);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(json::parse(res.body)["accepted"], 1);
+  std::string key;
+  for (const auto& replica : r.replicas()) {
+    const auto lines = log_lines(r.events_log(replica), 1);
+    ASSERT_EQ(lines.size(), 1u) << "replica on port " << replica.port;
+    EXPECT_EQ(lines[0]["place_id"], top);
+    if (key.empty()) key = lines[0]["key"];
+    EXPECT_EQ(lines[0]["key"], key) << "one request, one key on every replica";
+    if (replica.shard != 0) continue;
+    testing::HttpClient direct(static_cast<unsigned short>(replica.port));
+    const auto places = json::parse(direct.request("GET", target).body)["places"];
+    ASSERT_FALSE(places.empty());
+    for (const auto& p : places) EXPECT_NE(p["place_id"], top) << "port " << replica.port;
+  }
+  // A client's retry under its own key: applied once everywhere.
+  for (int i = 0; i < 2; ++i)
+    EXPECT_EQ(proxy.request("POST", "/v1/events", event, "application/json", {{"Idempotency-Key", "retry-1"}}).status,
+              200);
+  for (const auto& replica : r.replicas()) EXPECT_EQ(log_lines(r.events_log(replica), 2).size(), 2u);
+  std::this_thread::sleep_for(300ms);  // time for a wrongly applied copy to show
+  for (const auto& replica : r.replicas())
+    EXPECT_EQ(log_lines(r.events_log(replica), 0).size(), 2u) << "replica on port " << replica.port;
+  // One replica killed: reports are still answered, and the others get them.
+  ASSERT_EQ(::kill(r.replicas()[0].pid, SIGKILL), 0);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(proxy.request("POST", "/v1/events", event).status, 200);
+  for (size_t i = 1; i < r.replicas().size(); ++i)
+    EXPECT_EQ(log_lines(r.events_log(r.replicas()[i]), 6).size(), 6u) << "replica " << i;
 }
 
 TEST(Replicas, CityShardsBehindTheRouterAnswerLikeOneServer) {

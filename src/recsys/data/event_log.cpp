@@ -79,12 +79,18 @@ Event event_from_json(const nlohmann::json& j, const std::string& where, int64_t
   if (!known)
     throw InvalidArgument(fmt::format("{}: unknown event type '{}' (view, like, save, share, attend)", where, type));
   e.timestamp_ms = j.contains("timestamp") ? integer_field(j, "timestamp", where) : now_ms;
+  if (j.contains("key")) {
+    if (!j["key"].is_string()) throw InvalidArgument(fmt::format("{}: 'key' must be a string", where));
+    e.key = j["key"].get<std::string>();
+  }
   return e;
 }
 
 nlohmann::json event_to_json(const Event& e) {
-  return {{"user_id", e.user_id}, {"place_id", e.place_id}, {"type", std::string(to_string(e.type))},
-          {"timestamp", e.timestamp_ms}};
+  nlohmann::json j = {{"user_id", e.user_id}, {"place_id", e.place_id}, {"type", std::string(to_string(e.type))},
+                      {"timestamp", e.timestamp_ms}};
+  if (!e.key.empty()) j["key"] = e.key;
+  return j;
 }
 
 std::vector<Event> read_event_log(const std::filesystem::path& file) { return parse_log(file, read_all(file)); }

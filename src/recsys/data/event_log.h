@@ -5,7 +5,8 @@
 // exclude_seen and cold-start profiles). A crash can only leave an unacknowledged, incomplete last
 // line: it is ignored on replay and cut off before the next append.
 //   {"user_id": 17, "place_id": 42, "type": "like", "timestamp": 1764115200000}
-// (timestamp: Unix milliseconds, set by the server when the client gives none). `recsys
+// (timestamp: Unix milliseconds, set by the server when the client gives none; "key": the
+// Idempotency-Key of the request that reported it, only when it had one). `recsys
 // build-graph` can read the same file (docs/data-contract.md, "Events log").
 #include <cstdint>
 #include <filesystem>
@@ -27,6 +28,7 @@ struct Event {
   int64_t place_id = 0;
   EventType type = EventType::kView;
   int64_t timestamp_ms = 0;
+  std::string key;  // the reporting request's idempotency key ("" when none)
 };
 
 // An event from a JSON object (a request body item, a log line); InvalidArgument naming `where`

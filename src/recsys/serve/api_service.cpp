@@ -117,6 +117,8 @@ ApiService::ApiService(ApiOptions options) : options_(std::move(options)) {
   std::atomic_store(&loaded_, std::make_shared<const Loaded>(load()));
   log_ = std::make_unique<data::EventLog>(options_.events_log);
   live_.add(log_->replayed());
+  for (const data::Event& e : log_->replayed())
+    if (!e.key.empty()) event_keys_.insert(e.key);
   add_routes();
   std::vector<Metrics::RouteName> names;
   for (const auto& r : router_.routes()) names.push_back({r.method, r.pattern});
@@ -398,13 +400,26 @@ HttpResponse ApiService::events(const HttpRequest& r) {
     const std::string where = fmt::format("events[{}]", i);
     data::Event e = data::event_from_json(items[i], where, now);
     if (e.user_id < 0 || e.place_id < 0) throw HttpError(400, where + ": ids must be non-negative");
+    e.key = r.idempotency_key;  // from the header only, never from the body
     // A new user (not in the artifacts) may report events; a place must exist.
     if (l->recommender->catalogue().places().find(e.place_id) < 0)
       throw NotFound(fmt::format("{}: place {} does not exist", where, e.place_id));
     events.push_back(e);
   }
   if (events.empty()) throw HttpError(400, "request body: 'events' is empty");
-  log_->append(events);  // durable before it is acknowledged
+  const std::string& key = r.idempotency_key;
+  if (!key.empty()) {
+    check_request_key(key);
+    // A repeat of an accepted request (a retry, or the proxy's copy to every replica) gets the
+    // same answer and changes nothing.
+    if (!event_keys_.insert(key)) return json_response({{"accepted", events.size()}});
+  }
+  try {
+    log_->append(events);  // durable before it is acknowledged
+  } catch (...) {
+    if (!key.empty()) event_keys_.erase(key);  // not applied: a retry must be
+    throw;
+  }
   live_.add(events);
   return json_response({{"accepted", events.size()}});
 }

@@ -21,6 +21,7 @@
 #include "recsys/serve/http_message.h"
 #include "recsys/serve/live_events.h"
 #include "recsys/serve/metrics.h"
+#include "recsys/serve/request_keys.h"
 #include "recsys/serve/router.h"
 
 namespace recsys::serve {
@@ -92,6 +93,7 @@ class ApiService {
   std::thread reloader_;
   std::unique_ptr<data::EventLog> log_;
   LiveEvents live_;
+  RequestKeys event_keys_;  // Idempotency-Keys of accepted event reports (from the log on open)
   Router router_;
   std::unique_ptr<Metrics> metrics_;
 };

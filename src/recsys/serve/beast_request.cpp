@@ -11,6 +11,7 @@ HttpRequest to_http_request(const boost::beast::http::request<boost::beast::http
   request.body = req.body();
   if (auto it = req.find(boost::beast::http::field::content_type); it != req.end())
     request.content_type = std::string(it->value());
+  if (auto it = req.find("Idempotency-Key"); it != req.end()) request.idempotency_key = std::string(it->value());
   return request;
 }
 

@@ -14,6 +14,7 @@ struct HttpRequest {
   std::string query;   // after '?', without it ("" when absent)
   std::string body;
   std::string content_type;
+  std::string idempotency_key;  // the Idempotency-Key header ("" when absent)
 };
 
 struct HttpResponse {
