@@ -14,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include "../common/cli_run.h"
 #include "parquet_sample.h"
 #include "recsys/io/parquet/inspect.h"
 #include "recsys/io/parquet/metadata.h"
@@ -26,9 +27,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing::Nulls;
 
-fs::path temp_dir() {
-  fs::path dir =
-      fs::temp_directory_path() / ("recsys-parquet-layout-test-" + std::to_string(::getpid()));
+fs::path temp_dir() {  // removed with the process's scratch root at exit
+  fs::path dir = recsys::testing::scratch_root() / "parquet-layout";
   fs::create_directories(dir);
   return dir;
 }

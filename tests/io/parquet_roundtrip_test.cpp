@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../common/cli_run.h"
 #include "parquet_compare.h"
 #include "parquet_sample.h"
 #include "recsys/core/error.h"
@@ -18,8 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing::Nulls;
 
-fs::path temp_dir() {
-  fs::path dir = fs::temp_directory_path() / ("recsys-parquet-test-" + std::to_string(::getpid()));
+fs::path temp_dir() {  // removed with the process's scratch root at exit
+  fs::path dir = recsys::testing::scratch_root() / "parquet-roundtrip";
   fs::create_directories(dir);
   return dir;
 }

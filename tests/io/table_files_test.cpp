@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../common/cli_run.h"
 #include "parquet_compare.h"
 #include "parquet_sample.h"
 #include "recsys/core/error.h"
@@ -22,13 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::Nulls;
 
-fs::path fresh(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("recsys-table-files-" + std::to_string(::getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path fresh(const std::string& name) { return recsys::testing::fresh_dir("table-files-" + name); }
 
 void write(const fs::path& path, const Schema& schema, const std::vector<RecordBatch>& batches) {
   Writer w(path, schema);

@@ -9,17 +9,14 @@
 #include <iterator>
 #include <string>
 
+#include "../common/cli_run.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path& scratch() {
-  static const fs::path dir = [] {
-    fs::path p = fs::temp_directory_path() / ("recsys_generate_test_" + std::to_string(getpid()));
-    fs::remove_all(p);
-    fs::create_directories(p);
-    return p;
-  }();
+const fs::path& scratch() {  // removed with the process's scratch root at exit
+  static const fs::path dir = recsys::testing::fresh_dir("generate");
   return dir;
 }
 
