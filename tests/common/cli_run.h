@@ -1,7 +1,6 @@
 #pragma once
-// What the tests that drive the recsys program (RECSYS_BINARY) share: a scratch folder per
-// test process, removed when the process exits; running the program with its stdout / stderr
-// in log files; reading a file back whole. No *_test.cpp lives here, so tests/CMakeLists.txt
+// What the tests that drive the recsys program (RECSYS_BINARY) share: the scratch folder and
+// read_text of scratch_dir.h; running the program with its stdout / stderr in log files. No *_test.cpp lives here, so tests/CMakeLists.txt
 // makes no test program of this folder; include it as "../common/cli_run.h".
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,41 +12,11 @@
 #include <string>
 #include <system_error>
 
+#include "scratch_dir.h"
+
 namespace recsys::testing {
 
 namespace fs = std::filesystem;
-
-// <temp>/recsys-test-<pid>: the folder every fresh_dir() of this process lives in. Made on
-// first use; removed (with everything in it) when the process exits.
-inline const fs::path& scratch_root() {
-  struct Root {
-    fs::path dir = fs::temp_directory_path() / ("recsys-test-" + std::to_string(::getpid()));
-    Root() {
-      fs::remove_all(dir);
-      fs::create_directories(dir);
-    }
-    ~Root() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  };
-  static const Root root;
-  return root.dir;
-}
-
-// An empty folder scratch_root()/name (emptied when it exists already).
-inline fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = scratch_root() / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-// The whole content of a file; empty when it cannot be read.
-inline std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 struct RunOptions {
   fs::path working_dir;  // where the program runs; empty: the test's own working folder

@@ -14,7 +14,7 @@
 #include <tuple>
 #include <vector>
 
-#include "../common/cli_run.h"
+#include "../common/scratch_dir.h"
 #include "parquet_sample.h"
 #include "recsys/io/parquet/inspect.h"
 #include "recsys/io/parquet/metadata.h"

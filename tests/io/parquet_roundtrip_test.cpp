@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "../common/cli_run.h"
+#include "../common/scratch_dir.h"
 #include "parquet_compare.h"
 #include "parquet_sample.h"
 #include "recsys/core/error.h"
