@@ -92,6 +92,12 @@ gnn::HeteroNet load_net(const fs::path& model) {
   shape.social_dim = s.at("social_dim");
   shape.hidden = s.at("hidden");
   shape.place_ids = s.at("place_ids");
+  shape.cross_offset = s.at("cross_offset");
+  shape.cross_cols = s.at("cross_cols");
+  shape.cross_user_col = s.at("cross_user_col").get<std::vector<int64_t>>();
+  shape.cross_place_col = s.at("cross_place_col").get<std::vector<int64_t>>();
+  shape.location = s.at("location");
+  shape.place_bias = s.at("place_bias");
   gnn::HeteroNet net(shape);
   torch::load(net, (model / "hetero_weights.pt").string());
   net->eval();

@@ -67,6 +67,26 @@ TEST(HeteroConfig, DefaultsOverridesAndRangeErrors) {
   }
 }
 
+TEST(HeteroConfig, ExactBlocksAreOnByDefaultAndCanBeTurnedOff) {
+  const HeteroConfig d;
+  EXPECT_TRUE(d.feature_cross);
+  EXPECT_TRUE(d.place_bias);
+  EXPECT_GT(d.location_table, 0);
+  auto t = TomlTable::parse_string(
+      "[hetero]\nfeature_cross = false\nplace_bias = false\nlocation_table = 0\n", "test.toml");
+  const auto c = hetero_config_from_json(read_hetero_config(t, nlohmann::json()));
+  EXPECT_FALSE(c.feature_cross);
+  EXPECT_FALSE(c.place_bias);
+  EXPECT_EQ(c.location_table, 0);
+  auto bad = TomlTable::parse_string("[hetero]\nlocation_table = -1\n", "bad.toml");
+  try {
+    read_hetero_config(bad, nlohmann::json());
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("hetero.location_table"), std::string::npos) << e.what();
+  }
+}
+
 using recsys::testing::err;
 using recsys::testing::run;
 using recsys::testing::scratch;

@@ -119,5 +119,25 @@ TEST(FeatureTransform, StandardisedRowThenUnitNormalisedRawBlocks) {
   EXPECT_FLOAT_EQ(out[5], 0.0f);
 }
 
+TEST(FeatureTransform, SumAndMaxNormalisedCopies) {
+  FeatureTransform tr;
+  tr.cols = 3;
+  tr.mean = {0, 0, 0};
+  tr.std = {1, 1, 1};
+  using Norm = FeatureTransform::Norm;
+  tr.unit = {{0, 3, Norm::kSum}, {0, 3, Norm::kMax}, {0, 3, Norm::kL2}};
+  ASSERT_EQ(tr.out_cols(), 12);
+  const float row[] = {1, 3, 0};
+  float out[12];
+  tr.apply(row, out);
+  const std::vector<float> sum(out + 3, out + 6), max(out + 6, out + 9);
+  EXPECT_EQ(sum, (std::vector<float>{0.25f, 0.75f, 0.0f}));
+  EXPECT_FLOAT_EQ(max[0], 1.0f / 3.0f);
+  EXPECT_FLOAT_EQ(max[1], 1.0f);
+  EXPECT_FLOAT_EQ(max[2], 0.0f);
+  EXPECT_FLOAT_EQ(out[9], 1.0f / std::sqrt(10.0f));
+  EXPECT_FLOAT_EQ(out[10], 3.0f / std::sqrt(10.0f));
+}
+
 }  // namespace
 }  // namespace recsys::model

@@ -22,6 +22,7 @@ struct EvaluateFlags {
   std::string model, graph, output;
   std::vector<int> ks{10, 20, 50};
   int threads = 0;
+  int64_t users = 0;
   bool quiet = false;
   std::string log_format = "text";
 };
@@ -31,7 +32,8 @@ void run(const EvaluateFlags& f) {
   configure_threads(f.threads);
   for (int k : f.ks)
     if (k < 1) throw ConfigError(fmt::format("--k: each cut-off must be >= 1, got {}", k));
-  const auto metrics = model::evaluate_model({f.model, f.graph, f.ks});
+  if (f.users < 0) throw ConfigError(fmt::format("--users: must be >= 0, got {}", f.users));
+  const auto metrics = model::evaluate_model({f.model, f.graph, f.ks, f.users});
   if (!f.output.empty()) {
     const std::string text = eval::metrics_to_json(metrics).dump(2) + "\n";
     io::AtomicFile file(f.output);
@@ -54,6 +56,10 @@ const CommandRegistration registration("evaluate", 31, [](CLI::App& app) {
   cmd->add_option("--output", f->output, "metrics JSON file to write");
   cmd->add_option("--k", f->ks, "cut-offs, comma separated")->delimiter(',')->capture_default_str();
   cmd->add_option("--threads", f->threads, "worker threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--users", f->users,
+                  "rank only a uniform sample of this many users (fixed seed; 0 = all users), "
+                  "for graphs where users x places is too slow")
+      ->capture_default_str();
   cmd->add_flag("--quiet,-q", f->quiet, "no progress output and no table");
   cmd->add_option("--log-format", f->log_format, "text or json");
   cmd->callback([f] { run(*f); });

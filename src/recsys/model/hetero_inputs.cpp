@@ -33,9 +33,14 @@ void FeatureTransform::apply(const float* row, float* o) const {
       const double raw = std::max(0.0f, row[k] * std[static_cast<size_t>(k)] +
                                             mean[static_cast<size_t>(k)]);
       o[at + k - b.offset] = static_cast<float>(raw);
-      norm += raw * raw;
+      switch (b.norm) {
+        case Norm::kL2: norm += raw * raw; break;
+        case Norm::kSum: norm += raw; break;
+        case Norm::kMax: norm = std::max(norm, raw); break;
+      }
     }
-    const float scale = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
+    if (b.norm == Norm::kL2) norm = std::sqrt(norm);
+    const float scale = norm > 0 ? static_cast<float>(1.0 / norm) : 0.0f;
     for (int64_t k = 0; k < b.width; ++k) o[at + k] *= scale;
     at += b.width;
   }
@@ -43,10 +48,23 @@ void FeatureTransform::apply(const float* row, float* o) const {
 
 namespace {
 
-// Standardised columns plus unit-normalised raw copies of the non-negative blocks.
+const char* norm_key(FeatureTransform::Norm n) {
+  switch (n) {
+    case FeatureTransform::Norm::kL2: return "unit_normalised_blocks";
+    case FeatureTransform::Norm::kSum: return "sum_normalised_blocks";
+    case FeatureTransform::Norm::kMax: return "max_scaled_blocks";
+  }
+  return "unit_normalised_blocks";
+}
+
+// Standardised columns plus normalised raw copies of the non-negative blocks: every block in each
+// of `norms` in turn.
 std::vector<float> transform_features(const graph::GraphArtifact& g, const std::string& node,
-                                      int64_t rows, FeatureTransform& tr, nlohmann::json& desc) {
-  desc = {{"standardised_columns", 0}, {"unit_normalised_blocks", nlohmann::json::array()}};
+                                      int64_t rows,
+                                      const std::vector<FeatureTransform::Norm>& norms,
+                                      FeatureTransform& tr, nlohmann::json& desc) {
+  desc = {{"standardised_columns", 0}};
+  for (const auto n : norms) desc[norm_key(n)] = nlohmann::json::array();
   tr = FeatureTransform{};
   if (!g.has(node + ".features")) return {};
   const auto f = g.features(node);
@@ -73,9 +91,16 @@ std::vector<float> transform_features(const graph::GraphArtifact& g, const std::
       }
     }
     if (!nonneg) continue;
-    tr.unit.push_back({off, w});
-    desc["unit_normalised_blocks"].push_back(b.at("name"));
+    for (const auto n : norms) {
+      tr.unit.push_back({off, w, n});
+      desc[norm_key(n)].push_back(b.at("name"));
+    }
   }
+  // Output order: all blocks in the first norm, then all in the next, ...
+  std::stable_sort(tr.unit.begin(), tr.unit.end(), [&](const auto& a, const auto& b) {
+    return std::find(norms.begin(), norms.end(), a.norm) <
+           std::find(norms.begin(), norms.end(), b.norm);
+  });
   desc["standardised_columns"] = f.cols;
   const int64_t cols = tr.out_cols();
   std::vector<float> out(static_cast<size_t>(rows * cols));
@@ -102,6 +127,24 @@ std::vector<int32_t> categorical(const graph::GraphArtifact& g, const std::strin
 
 }  // namespace
 
+CrossEntries matched_cross_entries(const FeatureTransform& user, const FeatureTransform& place) {
+  CrossEntries e;
+  int64_t pat = 0;
+  for (const auto& pb : place.unit) {
+    int64_t uat = user.cols;
+    for (const auto& ub : user.unit) {
+      if (ub.width == pb.width)
+        for (int64_t k = 0; k < pb.width; ++k) {
+          e.user_col.push_back(uat + k);
+          e.place_col.push_back(pat + k);
+        }
+      uat += ub.width;
+    }
+    pat += pb.width;
+  }
+  return e;
+}
+
 HeteroInputs build_hetero_inputs(const graph::GraphArtifact& g, NeighbourLists train_places) {
   HeteroInputs in;
   in.n_users = g.n_users();
@@ -110,8 +153,11 @@ HeteroInputs build_hetero_inputs(const graph::GraphArtifact& g, NeighbourLists t
     throw InvalidArgument(fmt::format("hetero: {} training place lists for {} users",
                                       train_places.rows(), in.n_users));
   nlohmann::json ud, pd;
-  in.user_x = transform_features(g, "user", in.n_users, in.user_transform, ud);
-  in.place_x = transform_features(g, "place", in.n_places, in.place_transform, pd);
+  using Norm = FeatureTransform::Norm;
+  in.user_x = transform_features(g, "user", in.n_users, {Norm::kL2, Norm::kMax},
+                                 in.user_transform, ud);
+  in.place_x = transform_features(g, "place", in.n_places, {Norm::kL2, Norm::kSum},
+                                  in.place_transform, pd);
   in.user_cols = static_cast<int32_t>(in.user_transform.out_cols());
   in.place_cols = static_cast<int32_t>(in.place_transform.out_cols());
   in.description = {{"user", ud}, {"place", pd}};

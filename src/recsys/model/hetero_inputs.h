@@ -5,8 +5,12 @@
 // neighborhoods). Only what the graph exposes to models: node features, training relations.
 //
 // Dense node inputs: the graph's standardised feature columns, plus, for every block of width
-// >= 2 whose raw values are all >= 0 (multi-hots, preference / tag distributions), the block's
-// raw values scaled to unit L2 norm per row (cosines between such blocks become dot products).
+// >= 2 whose raw values are all >= 0 (multi-hots, preference / tag distributions), copies of the
+// block's raw values normalised per row: to unit L2 norm (cosines between such blocks become dot
+// products) on both sides; users also get the block divided by its row maximum (a preference
+// relative to the strongest one), places the block divided by its row sum (a mean over the
+// place's members: categories, tags), so that "mean over the place's categories of the user's
+// preference relative to its favourite" is a bilinear form of the two inputs.
 // A user's dense input appends the mean dense input of the places in its bag (GraphSAGE mean
 // aggregation over user -> place; a linear first layer makes it the mean of the places' encoded
 // rows).
@@ -30,15 +34,18 @@ struct NeighbourLists {
   static NeighbourLists from_csr(const graph::CsrView& csr);
 };
 
-// The dense input of one node from its standardised feature row: the row, then per unit block
-// the block's raw values (row * std + mean, clamped at 0) scaled to unit L2 norm.
+// The dense input of one node from its standardised feature row: the row, then per normalised
+// block the block's raw values (row * std + mean, clamped at 0) scaled to unit L2 norm, unit sum
+// or unit maximum (Norm).
 struct FeatureTransform {
+  enum class Norm { kL2, kSum, kMax };
   struct Block {
     int64_t offset = 0, width = 0;
+    Norm norm = Norm::kL2;
   };
   int64_t cols = 0;               // standardised columns
   std::vector<float> mean, std;   // per standardised column
-  std::vector<Block> unit;        // blocks that get a unit-normalised copy
+  std::vector<Block> unit;        // blocks that get a normalised copy, in output order
   int64_t out_cols() const;
   // out: out_cols() floats.
   void apply(const float* standardised, float* out) const;
@@ -62,6 +69,18 @@ struct HeteroInputs {
   // Columns of a user's dense input: own features then the mean over its place bag.
   int32_t user_input_cols() const { return user_cols + place_cols; }
 };
+
+// The feature cross of `hetero` (hetero_network.h) pairs a user block with a place block of the
+// same width (the same vocabulary: categories, tags -- chosen by width, not by name) column by
+// column: entry e multiplies user input column user_col[e] with place cross column place_col[e]
+// (0-based within the place's normalised copies, i.e. place_x column place_transform.cols +
+// place_col) by a learned weight. Every normalised user copy x every normalised place copy of
+// each width-matched pair of blocks.
+struct CrossEntries {
+  std::vector<int64_t> user_col, place_col;
+  int64_t size() const { return static_cast<int64_t>(user_col.size()); }
+};
+CrossEntries matched_cross_entries(const FeatureTransform& user, const FeatureTransform& place);
 
 // `train_places`: the user -> place lists used for message passing (the graph's training
 // relation, or it minus a validation hold-out).

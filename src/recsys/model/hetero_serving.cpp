@@ -136,6 +136,15 @@ struct HeteroServing::Impl {
   int64_t dim = 0, social_dim = 0, hidden = 0, n_users = 0, n_places = 0;
   int32_t n_cities = 0, n_neighborhoods = 0;
   bool place_ids = true;
+  // Exact blocks after h (hetero_network.h): feature cross, location, place bias.
+  int64_t cross_cols = 0;
+  bool location = false;
+  CrossEntries cross;          // matched_cross_entries of the feature transforms
+  std::vector<float> u_cross;  // one weight per entry
+  Table loc_nbhd, loc_home;
+  int64_t location_cols() const { return location ? n_neighborhoods + 1 : 0; }
+  bool place_bias = false;  // user side: a constant 1 column
+  int64_t place_part() const { return dim + cross_cols + location_cols() + (place_bias ? 1 : 0); }
   int64_t input_cols = 0, enc_cols = 0;  // network input (>= 1), dense input (may be 0)
   Linear u_lin, s_lin;
   Mlp u_mlp, s_mlp, attend;
@@ -262,7 +271,7 @@ struct HeteroServing::Impl {
   }
 
   std::vector<float> forward(const std::vector<float>& x, const NewUserProfile& p) const {
-    const int64_t full = dim + social_dim;
+    const int64_t full = place_part() + social_dim;
     std::vector<float> out(static_cast<size_t>(full), 0.0f);
     float* h = out.data();
     const int64_t city = p.home_city >= 0 ? p.home_city : n_cities;
@@ -284,8 +293,17 @@ struct HeteroServing::Impl {
       for (int64_t k = 0; k < n; ++k) y[k] += sum[static_cast<size_t>(k)] * inv;
     };
     if (place_ids) add_mean(h, place_ctx, p.places, dim);
+    for (size_t e = 0; e < u_cross.size(); ++e)
+      h[dim + cross.place_col[e]] += u_cross[e] * x[static_cast<size_t>(cross.user_col[e])];
+    if (location) {
+      float* l = h + dim + cross_cols;
+      const int64_t lc = location_cols();
+      for (int32_t n : p.neighborhoods) add_row(l, loc_nbhd.row(n), lc, 1.0f);
+      add_row(l, loc_home.row(home), lc, 1.0f);
+    }
+    if (place_bias) h[place_part() - 1] = 1.0f;
     if (social_dim == 0) return out;
-    float* s = out.data() + dim;
+    float* s = out.data() + place_part();
     s_lin.add(x.data(), s);
     s_mlp.add(x.data(), s);
     add_mean(s, friend_ctx, p.friends, social_dim);
@@ -434,6 +452,12 @@ std::unique_ptr<HeteroServing> HeteroServing::open(const fs::path& dir,
     m.social_dim = sh.at("social_dim").get<int64_t>();
     m.hidden = sh.at("hidden").get<int64_t>();
     m.place_ids = sh.at("place_ids").get<bool>();
+    m.cross_cols = sh.value("cross_cols", int64_t{0});  // absent in models before the blocks
+    m.location = sh.value("location", false);
+    m.place_bias = sh.value("place_bias", false);
+    if (m.cross_cols > 0 && sh.at("cross_offset").get<int64_t>() + m.cross_cols !=
+                                sh.at("place_cols").get<int64_t>())
+      throw mismatch("\"shape\": the feature cross columns are not the place inputs' last ones");
   } catch (const nlohmann::json::exception& e) {
     throw mismatch(fmt::format("malformed \"shape\" ({})", e.what()));
   }
@@ -495,14 +519,28 @@ std::unique_ptr<HeteroServing> HeteroServing::open(const fs::path& dir,
   if (attend_shape.size() != 2)
     throw FormatError(fmt::format("{}: parameter \"attend.0.weight\" is not a matrix",
                                   (dir / kHeteroParamsIndex).string()));
-  m.attend = r.mlp("attend", 2 * (d + sd), attend_shape[0], 1);
+  if (m.cross_cols > 0) {
+    m.cross = matched_cross_entries(m.in.user_transform, m.in.place_transform);
+    if (inputs.at("shape").value("cross_user_col", std::vector<int64_t>{}) != m.cross.user_col ||
+        inputs.at("shape").value("cross_place_col", std::vector<int64_t>{}) != m.cross.place_col)
+      throw mismatch(fmt::format("the feature cross entries differ from the ones the graph {} "
+                                 "gives (graph mismatch)",
+                                 g.dir().string()));
+    m.u_cross = r.take("u_cross", {m.cross.size()});
+  }
+  if (m.location) {
+    m.loc_nbhd = r.table("loc_nbhd", nn, nn);
+    m.loc_home = r.table("loc_home", nn, nn);
+  }
+  if (m.place_bias) r.table("place_bias", m.n_places, 1);
+  m.attend = r.mlp("attend", 2 * (m.place_part() + sd), attend_shape[0], 1);
 
   m.read_profile_mapping(g);
   return s;
 }
 
 int HeteroServing::dim() const {
-  return static_cast<int>(impl_->dim + impl_->social_dim);
+  return static_cast<int>(impl_->place_part() + impl_->social_dim);
 }
 
 int HeteroServing::input_cols() const {
@@ -568,7 +606,7 @@ NewUserProfile HeteroServing::graph_profile(int32_t user) const {
 
 float HeteroServing::attendance_probability(const float* a, const float* b) const {
   const Impl& m = *impl_;
-  const int64_t full = m.dim + m.social_dim;
+  const int64_t full = m.place_part() + m.social_dim;
   std::vector<float> x(static_cast<size_t>(2 * full));
   for (int64_t k = 0; k < full; ++k) {
     x[static_cast<size_t>(k)] = a[k] * b[k];

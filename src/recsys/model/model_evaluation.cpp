@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
+#include <random>
 
 #include "recsys/core/error.h"
 #include "recsys/core/progress.h"
@@ -47,8 +49,9 @@ eval::UserGroups user_groups(const graph::GraphArtifact& g, const eval::UserItem
 }
 
 // friends.auc / friends.ap over the friend labels of the test split (split == 2).
+// `only` (sorted; empty: all): the users whose labels (as user_a) are scored.
 void friend_label_metrics(const graph::GraphArtifact& g, const eval::BlockScorer& scorer,
-                          eval::MetricMap& metrics) {
+                          const std::vector<int32_t>& only, eval::MetricMap& metrics) {
   if (!g.has("friend_labels.split")) return;
   const auto a = g.array<int32_t>("friend_labels.user_a");
   const auto b = g.array<int32_t>("friend_labels.user_b");
@@ -56,7 +59,8 @@ void friend_label_metrics(const graph::GraphArtifact& g, const eval::BlockScorer
   const auto split = g.array<int8_t>("friend_labels.split");
   std::vector<size_t> rows;
   for (size_t i = 0; i < split.size(); ++i)
-    if (split[i] == 2) rows.push_back(i);
+    if (split[i] == 2 && (only.empty() || std::binary_search(only.begin(), only.end(), a[i])))
+      rows.push_back(i);
   if (rows.empty()) return;
   std::sort(rows.begin(), rows.end(),
             [&](size_t x, size_t y) { return a[x] < a[y] || (a[x] == a[y] && x < y); });
@@ -101,6 +105,21 @@ eval::MetricMap evaluate_model(const EvaluationRequest& r) {
   const auto groups = user_groups(graph, train);
   eval::TopKEvaluationOptions options;
   options.ks = r.ks;
+  std::vector<int32_t> sample;
+  if (r.sample_users > 0 && r.sample_users < graph.n_users()) {
+    // Partial Fisher-Yates over every user id: a uniform sample without replacement.
+    std::vector<int32_t> all(static_cast<size_t>(graph.n_users()));
+    std::iota(all.begin(), all.end(), 0);
+    std::mt19937_64 rng(r.sample_seed);
+    for (int64_t i = 0; i < r.sample_users; ++i)
+      std::swap(all[static_cast<size_t>(i)],
+                all[static_cast<size_t>(i) + static_cast<size_t>(
+                                                 rng() % static_cast<uint64_t>(graph.n_users() - i))]);
+    sample.assign(all.begin(), all.begin() + r.sample_users);
+    std::sort(sample.begin(), sample.end());
+    options.users = sample;
+    log_info(fmt::format("evaluating a sample of {} of {} users", sample.size(), graph.n_users()));
+  }
   log_info(fmt::format("evaluating {} on {}", model->name(), r.graph_dir.string()));
   eval::MetricMap metrics =
       eval::evaluate_top_k(model->place_scorer(), train, test, options, &groups);
@@ -117,12 +136,14 @@ eval::MetricMap evaluate_model(const EvaluationRequest& r) {
         eval::TopKEvaluationOptions fo;
         fo.ks = r.ks;
         fo.key_prefix = "friends.";
+        fo.users = sample;
         const auto fm = eval::evaluate_top_k(*friends, exclude, friend_test, fo);
         metrics.insert(fm.begin(), fm.end());
       }
     }
-    friend_label_metrics(graph, *friends, metrics);
+    friend_label_metrics(graph, *friends, sample, metrics);
   }
+  if (!sample.empty()) metrics["evaluated_user_sample"] = static_cast<double>(sample.size());
   metrics["evaluate_seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return metrics;

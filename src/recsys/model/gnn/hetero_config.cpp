@@ -15,6 +15,9 @@ nlohmann::json hetero_config_to_json(const HeteroConfig& c) {
           {"social_dim", c.social_dim},
           {"hidden", c.hidden},
           {"place_ids", c.place_ids},
+          {"feature_cross", c.feature_cross},
+          {"location_table", c.location_table},
+          {"place_bias", c.place_bias},
           {"learning_rate", c.learning_rate},
           {"weight_decay", c.weight_decay},
           {"batch_size", c.batch_size},
@@ -31,7 +34,10 @@ nlohmann::json hetero_config_to_json(const HeteroConfig& c) {
           {"max_epochs", c.max_epochs},
           {"patience", c.patience},
           {"holdout_fraction", c.holdout_fraction},
-          {"max_train_seconds", c.max_train_seconds}};
+          {"max_train_seconds", c.max_train_seconds},
+          {"max_neighbours", c.max_neighbours},
+          {"steps_per_epoch", c.steps_per_epoch},
+          {"validation_users", c.validation_users}};
 }
 
 HeteroConfig hetero_config_from_json(const nlohmann::json& j) {
@@ -41,6 +47,9 @@ HeteroConfig hetero_config_from_json(const nlohmann::json& j) {
   c.social_dim = j.value("social_dim", c.social_dim);
   c.hidden = j.value("hidden", c.hidden);
   c.place_ids = j.value("place_ids", c.place_ids);
+  c.feature_cross = j.value("feature_cross", c.feature_cross);
+  c.location_table = j.value("location_table", c.location_table);
+  c.place_bias = j.value("place_bias", c.place_bias);
   c.learning_rate = j.value("learning_rate", c.learning_rate);
   c.weight_decay = j.value("weight_decay", c.weight_decay);
   c.batch_size = j.value("batch_size", c.batch_size);
@@ -58,6 +67,9 @@ HeteroConfig hetero_config_from_json(const nlohmann::json& j) {
   c.patience = j.value("patience", c.patience);
   c.holdout_fraction = j.value("holdout_fraction", c.holdout_fraction);
   c.max_train_seconds = j.value("max_train_seconds", c.max_train_seconds);
+  c.max_neighbours = j.value("max_neighbours", c.max_neighbours);
+  c.steps_per_epoch = j.value("steps_per_epoch", c.steps_per_epoch);
+  c.validation_users = j.value("validation_users", c.validation_users);
   return c;
 }
 
@@ -68,6 +80,9 @@ nlohmann::json read_hetero_config(TomlTable& t, const nlohmann::json& base) {
   section.read("social_dim", c.social_dim, 0, 4096);
   section.read("hidden", c.hidden, 1, 65536);
   if (auto v = t.get_bool("hetero.place_ids")) c.place_ids = *v;
+  if (auto v = t.get_bool("hetero.feature_cross")) c.feature_cross = *v;
+  if (auto v = t.get_bool("hetero.place_bias")) c.place_bias = *v;
+  section.read("location_table", c.location_table, 0, 1 << 16);
   section.read("learning_rate", c.learning_rate, 1e-7, 10.0);
   section.read("weight_decay", c.weight_decay, 0.0, 1.0);
   section.read("batch_size", c.batch_size, 1, 1 << 22);
@@ -85,6 +100,9 @@ nlohmann::json read_hetero_config(TomlTable& t, const nlohmann::json& base) {
   section.read("patience", c.patience, 1, 100000);
   section.read("holdout_fraction", c.holdout_fraction, 0.0, 0.9);
   section.read("max_train_seconds", c.max_train_seconds, 0.0, 1e9);
+  section.read("max_neighbours", c.max_neighbours, 0, 1 << 20);
+  section.read("steps_per_epoch", c.steps_per_epoch, 0, 1 << 30);
+  section.read("validation_users", c.validation_users, 0, 1 << 30);
   return hetero_config_to_json(c);
 }
 

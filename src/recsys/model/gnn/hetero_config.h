@@ -11,10 +11,14 @@ class TomlTable;
 namespace recsys::model::gnn {
 
 struct HeteroConfig {
-  int dim = 128;            // place-preference part of every embedding
+  int dim = 16;             // learned (h) columns of the place-preference part
   int social_dim = 32;      // friend part of the user embeddings (places get zeros there)
-  int hidden = 128;         // hidden width of the feature MLPs
+  int hidden = 32;          // hidden width of the feature MLPs
   bool place_ids = false;   // learned place ID embeddings (place side and the user's bag)
+  bool feature_cross = true;  // exact bilinear block: user linear map x place normalised copies
+  bool place_bias = true;     // a learned scalar per place (user side: constant 1)
+  int location_table = 1024;  // learned neighborhood x neighborhood block up to this many
+                              // neighborhoods (0: off)
   double learning_rate = 0.003;
   double weight_decay = 0.0;  // Adam L2 on every parameter
   int batch_size = 1024;      // training (user, place) pairs per step
@@ -31,7 +35,12 @@ struct HeteroConfig {
   int max_epochs = 30;  // one epoch = one pass over the training pairs
   int patience = 3;     // epochs without a better validation Recall@20 before stopping
   double holdout_fraction = 0.1;  // validation share of each user's places without a valid split
-  double max_train_seconds = 270;  // no new epoch after this much training (0: no limit)
+  double max_train_seconds = 270;  // training stops (mid-epoch too) after this much (0: no limit)
+  // Neighbour sampling (neighbour_sampler.h): at most this many of a user's training places and
+  // of its friends per bag in a training step, drawn uniformly each step (0: all of them).
+  int max_neighbours = 0;
+  int steps_per_epoch = 0;      // steps between validations (0: one pass over the pairs)
+  int validation_users = 10000; // validate on a sample of this many users above it (0: all)
 };
 
 HeteroConfig hetero_config_from_json(const nlohmann::json& j);

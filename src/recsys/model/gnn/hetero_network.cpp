@@ -1,5 +1,7 @@
 #include "recsys/model/gnn/hetero_network.h"
 
+#include <vector>
+
 namespace recsys::model::gnn {
 
 namespace F = torch::nn::functional;
@@ -52,7 +54,26 @@ HeteroNetImpl::HeteroNetImpl(const HeteroShape& s) : shape_(s) {
     s_nbhd = register_module("s_nbhd", table(s.n_neighborhoods + 1, s.social_dim));
     s_city = register_module("s_city", table(s.n_cities + 1, s.social_dim));
   }
-  attend = register_module("attend", mlp(2 * (s.dim + s.social_dim), 64, 1));
+  if (s.cross_cols > 0) {  // starts at 0: the block adds no noise before it has learned anything
+    const auto n = static_cast<int64_t>(s.cross_user_col.size());
+    cross_weight = register_parameter("u_cross", torch::zeros({n}));
+    cross_user_idx = torch::tensor(s.cross_user_col, torch::kInt64);
+    cross_place_idx = torch::tensor(s.cross_place_col, torch::kInt64);
+  }
+  if (s.location) {
+    const int64_t lc = s.location_cols();
+    loc_nbhd = register_module("loc_nbhd", table(lc, lc));
+    loc_home = register_module("loc_home", table(lc, lc));
+    torch::NoGradGuard no_grad;
+    loc_nbhd->weight.zero_();
+    loc_home->weight.zero_();
+  }
+  if (s.place_bias) {
+    bias = register_module("place_bias", table(s.n_places, 1));
+    torch::NoGradGuard no_grad;
+    bias->weight.zero_();
+  }
+  attend = register_module("attend", mlp(2 * (s.place_part() + s.social_dim), 64, 1));
 }
 
 torch::Tensor HeteroNetImpl::users(const UserBatch& b) {
@@ -61,6 +82,17 @@ torch::Tensor HeteroNetImpl::users(const UserBatch& b) {
   torch::Tensor h = u_lin(x) + u_mlp->forward(x) + bag_sum(u_nbhd, b.nbhd_idx, b.nbhd_off) +
                     u_home(b.home) + u_city(b.city);
   if (shape_.place_ids) h = h + bag_mean(place_ctx, b.place_idx, b.place_off);
+  if (shape_.cross_cols > 0 || shape_.location || shape_.place_bias) {
+    std::vector<torch::Tensor> parts{h};
+    if (shape_.cross_cols > 0)
+      parts.push_back(torch::zeros({x.size(0), shape_.cross_cols})
+                          .index_add(1, cross_place_idx,
+                                     x.index_select(1, cross_user_idx) * cross_weight));
+    if (shape_.location)
+      parts.push_back(bag_sum(loc_nbhd, b.nbhd_idx, b.nbhd_off) + loc_home(b.home));
+    if (shape_.place_bias) parts.push_back(torch::ones({h.size(0), 1}));
+    h = torch::cat(parts, 1);
+  }
   if (shape_.social_dim == 0) return h;
   torch::Tensor s = s_lin(x) + s_mlp->forward(x) + bag_mean(friend_ctx, b.friend_idx, b.friend_off) +
                     bag_mean(s_nbhd, b.nbhd_idx, b.nbhd_off) + s_city(b.city);
@@ -73,7 +105,15 @@ torch::Tensor HeteroNetImpl::places(const torch::Tensor& ids, const torch::Tenso
   if (shape_.place_cols == 0) x = torch::zeros({ids.size(0), 1});
   torch::Tensor h = p_lin(x) + p_mlp->forward(x) + p_nbhd(nbhd) + p_city(city);
   if (shape_.place_ids) h = h + place_id(ids);
-  return h;
+  if (shape_.cross_cols == 0 && !shape_.location && !shape_.place_bias) return h;
+  std::vector<torch::Tensor> parts{h};
+  if (shape_.cross_cols > 0)
+    parts.push_back(kCrossScale * x.narrow(1, shape_.cross_offset, shape_.cross_cols));
+  if (shape_.location)
+    parts.push_back(kLocationScale *
+                    F::one_hot(nbhd, shape_.location_cols()).to(torch::kFloat32));
+  if (shape_.place_bias) parts.push_back(kBiasScale * bias(ids));
+  return torch::cat(parts, 1);
 }
 
 torch::Tensor HeteroNetImpl::attendance_logit(const torch::Tensor& a, const torch::Tensor& b) {

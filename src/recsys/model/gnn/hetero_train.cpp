@@ -41,6 +41,7 @@
 #include "recsys/model/holdout_split.h"
 #include "recsys/model/model_files.h"
 #include "recsys/model/model_registry.h"
+#include "recsys/model/neighbour_sampler.h"
 
 namespace recsys::model::gnn {
 namespace {
@@ -76,18 +77,28 @@ Tensors make_tensors(const HeteroInputs& in) {
   return t;
 }
 
+// `fanout` > 0 (hetero.max_neighbours, with `rng`): place and friend bags of at most that many
+// neighbours, sampled (neighbour_sampler.h); the dense place mean is over the same sample.
 UserBatch user_batch(const HeteroInputs& in, const Tensors& t, const std::vector<int32_t>& users,
                      const int32_t* exclude_place, const int32_t* exclude_friend,
-                     const uint8_t* drop) {
+                     const uint8_t* drop, int64_t fanout = 0, std::mt19937_64* rng = nullptr) {
   const auto n = static_cast<int64_t>(users.size());
+  const bool sampled = fanout > 0 && rng;
   UserBatch b;
   b.dense = torch::empty({n, std::max<int64_t>(in.user_input_cols(), 1)});
-  if (in.user_input_cols() > 0)
-    user_dense_rows(in, users.data(), exclude_place, drop, n, b.dense.data_ptr<float>());
-  auto pb = make_bags(in.user_places, users.data(), n, exclude_place, drop);
+  auto pb = sampled ? sample_bags(in.user_places, users.data(), n, exclude_place, drop, fanout, *rng)
+                    : make_bags(in.user_places, users.data(), n, exclude_place, drop);
+  if (in.user_input_cols() > 0) {
+    if (sampled)
+      user_dense_rows_from_bags(in, users.data(), pb, n, b.dense.data_ptr<float>());
+    else
+      user_dense_rows(in, users.data(), exclude_place, drop, n, b.dense.data_ptr<float>());
+  }
   b.place_idx = to_tensor(pb.indices);
   b.place_off = to_tensor(pb.offsets);
-  auto fb = make_bags(in.user_friends, users.data(), n, exclude_friend, nullptr);
+  auto fb = sampled ? sample_bags(in.user_friends, users.data(), n, exclude_friend, nullptr, fanout,
+                                  *rng)
+                    : make_bags(in.user_friends, users.data(), n, exclude_friend, nullptr);
   b.friend_idx = to_tensor(fb.indices);
   b.friend_off = to_tensor(fb.offsets);
   auto nb = make_bags(in.user_neighborhoods, users.data(), n, nullptr, nullptr);
@@ -104,19 +115,27 @@ torch::Tensor place_vectors(HeteroNet& net, const Tensors& t, const torch::Tenso
                      t.place_city.index_select(0, ids));
 }
 
-// All users' [h, s] and all places' [h, 0] embeddings, row-major.
+// All users' [h, s] and all places' [h, 0] embeddings, row-major, computed in blocks of 4096
+// rows from full bags. With `only` (sorted ids), only those users' rows (the rest stay zero).
 void embed_all(HeteroNet& net, const HeteroInputs& in, const Tensors& t, std::vector<float>& users,
-               std::vector<float>& places) {
+               std::vector<float>& places, const std::vector<int32_t>* only = nullptr) {
   torch::NoGradGuard no_grad;
-  const int64_t d = net->shape().dim, full = d + net->shape().social_dim;
+  const int64_t d = net->shape().place_part(), full = d + net->shape().social_dim;
   users.assign(static_cast<size_t>(in.n_users * full), 0.0f);
   places.assign(static_cast<size_t>(in.n_places * full), 0.0f);
   constexpr int64_t kChunk = 4096;
-  for (int64_t b0 = 0; b0 < in.n_users; b0 += kChunk) {
-    std::vector<int32_t> ids(static_cast<size_t>(std::min(kChunk, in.n_users - b0)));
-    std::iota(ids.begin(), ids.end(), static_cast<int32_t>(b0));
+  const auto n_rows = only ? static_cast<int64_t>(only->size()) : in.n_users;
+  for (int64_t b0 = 0; b0 < n_rows; b0 += kChunk) {
+    std::vector<int32_t> ids(static_cast<size_t>(std::min(kChunk, n_rows - b0)));
+    if (only)
+      std::copy_n(only->begin() + b0, ids.size(), ids.begin());
+    else
+      std::iota(ids.begin(), ids.end(), static_cast<int32_t>(b0));
     auto u = net->users(user_batch(in, t, ids, nullptr, nullptr, nullptr)).contiguous();
-    std::copy_n(u.data_ptr<float>(), u.numel(), users.data() + b0 * full);
+    const float* src = u.data_ptr<float>();
+    for (size_t i = 0; i < ids.size(); ++i)
+      std::copy_n(src + static_cast<int64_t>(i) * full, full,
+                  users.data() + static_cast<int64_t>(ids[i]) * full);
   }
   for (int64_t b0 = 0; b0 < in.n_places; b0 += kChunk) {
     const int64_t n = std::min(kChunk, in.n_places - b0);
@@ -183,10 +202,18 @@ std::pair<double, double> attendance_metrics(HeteroNet& net, const std::vector<f
   if (n == 0) return {0.0, 0.0};
   auto all = torch::from_blob(const_cast<float*>(users.data()),
                               {static_cast<int64_t>(users.size()) / full, full}, torch::kFloat32);
-  auto pa = all.index_select(0, ids_tensor(f.a.data(), n));
-  auto pb = all.index_select(0, ids_tensor(f.b.data(), n));
-  auto pred = torch::sigmoid(net->attendance_logit(pa, pb)).contiguous();
-  const float* p = pred.data_ptr<float>();
+  // In blocks of label pairs: one gather of every pair (6.3M test labels on the 1M-user set) is
+  // labels x width floats twice, plus the head's activations.
+  std::vector<float> predicted(static_cast<size_t>(n));
+  constexpr int64_t kBlock = 65536;
+  for (int64_t b0 = 0; b0 < n; b0 += kBlock) {
+    const int64_t m = std::min(kBlock, n - b0);
+    auto pa = all.index_select(0, ids_tensor(f.a.data() + b0, m));
+    auto pb = all.index_select(0, ids_tensor(f.b.data() + b0, m));
+    auto pred = torch::sigmoid(net->attendance_logit(pa, pb)).contiguous();
+    std::copy_n(pred.data_ptr<float>(), m, predicted.data() + b0);
+  }
+  const float* p = predicted.data();
   double mae = 0;
   std::vector<std::pair<float, int>> ranked;
   for (int64_t i = 0; i < n; ++i) {
@@ -241,6 +268,16 @@ void train_hetero(TrainContext& c) {
   shape.social_dim = cfg.social_dim;
   shape.hidden = cfg.hidden;
   shape.place_ids = cfg.place_ids;
+  if (cfg.feature_cross) {  // the place's normalised feature copies (hetero_inputs.h)
+    shape.cross_offset = in.place_transform.cols;
+    shape.cross_cols = in.place_cols - in.place_transform.cols;
+    const auto entries = matched_cross_entries(in.user_transform, in.place_transform);
+    shape.cross_user_col = entries.user_col;
+    shape.cross_place_col = entries.place_col;
+    if (entries.size() == 0) shape.cross_cols = 0;  // no width-matched blocks
+  }
+  shape.location = in.n_neighborhoods > 0 && in.n_neighborhoods <= cfg.location_table;
+  shape.place_bias = cfg.place_bias;
   HeteroNet net(shape);
   torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(cfg.learning_rate)
                                                 .weight_decay(cfg.weight_decay));
@@ -275,12 +312,30 @@ void train_hetero(TrainContext& c) {
   const FriendLabels train_labels = friend_labels(g, 0);
   const bool attendance_head = cfg.attendance_batch > 0 && !train_labels.a.empty();
 
-  const int64_t d = cfg.dim, full = cfg.dim + cfg.social_dim;
+  const int64_t d = shape.place_part(), full = d + cfg.social_dim;
   const int64_t batch = cfg.batch_size;
-  const int64_t steps = (n_pairs + batch - 1) / batch;
+  const int64_t steps =
+      cfg.steps_per_epoch > 0 ? cfg.steps_per_epoch : (n_pairs + batch - 1) / batch;
   const int64_t rank_steps = (steps + world - 1) / world;  // this rank's steps per epoch
   eval::TopKEvaluationOptions valid_options;
   valid_options.ks = {20};
+  // Above hetero.validation_users users, validation ranks a fixed uniform sample of that many
+  // users (its own seeded stream), so that it is not users x places per epoch.
+  std::vector<int32_t> valid_users;
+  if (cfg.validation_users > 0 && in.n_users > cfg.validation_users) {
+    std::vector<int32_t> all(static_cast<size_t>(in.n_users));
+    std::iota(all.begin(), all.end(), 0);
+    std::mt19937_64 vrng(seed * 1000003ULL + 0x76616c6964ULL);
+    for (int64_t i = 0; i < cfg.validation_users; ++i)
+      std::swap(all[static_cast<size_t>(i)],
+                all[static_cast<size_t>(i) + static_cast<size_t>(vrng() % static_cast<uint64_t>(
+                                                                   in.n_users - i))]);
+    valid_users.assign(all.begin(), all.begin() + cfg.validation_users);
+    std::sort(valid_users.begin(), valid_users.end());
+    valid_options.users = valid_users;
+    log_info(fmt::format("hetero: validating on a sample of {} of {} users",
+                         valid_users.size(), in.n_users));
+  }
   const bool social_valid = g.has_relation("user_user.valid") && cfg.social_dim > 0;
   eval::UserItemLists friend_exclude, friend_valid;
   if (social_valid) {
@@ -328,7 +383,21 @@ void train_hetero(TrainContext& c) {
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     double sum_place = 0, sum_friend = 0, sum_attend = 0;
     net->train();
-    for (int64_t step = 0; step < rank_steps; ++step) {
+    int64_t steps_run = 0;
+    for (int64_t step = 0; step < rank_steps; ++step, ++steps_run) {
+      // max_train_seconds ends the epoch early (it is still validated and checkpointed); the
+      // ranks follow rank 0's clock every 16 steps, so they all run the same steps.
+      if (cfg.max_train_seconds > 0 && step > 0 && (!group.distributed() || step % 16 == 0)) {
+        bool out = elapsed + std::chrono::duration<double>(Clock::now() - start).count() >=
+                   cfg.max_train_seconds;
+        if (group.distributed()) out = group.broadcast({out ? 1.0 : 0.0})[0] != 0;
+        if (out) {
+          if (writer)
+            log_info(fmt::format("hetero epoch {}: max_train_seconds {} reached after step {}",
+                                 epoch, cfg.max_train_seconds, step));
+          break;
+        }
+      }
       // ---- place head
       std::vector<int32_t> users(static_cast<size_t>(batch)), targets(static_cast<size_t>(batch));
       std::vector<uint8_t> drop(static_cast<size_t>(batch));
@@ -379,7 +448,8 @@ void train_hetero(TrainContext& c) {
                                   (1 - cfg.uniform_share) * (in.place_degree[p] + 1.0) / degree_total);
         log_count[k] = static_cast<float>(std::log(std::max(count, 1e-12)));
       }
-      auto ub = user_batch(in, t, users, targets.data(), nullptr, drop.data());
+      auto ub = user_batch(in, t, users, targets.data(), nullptr, drop.data(), cfg.max_neighbours,
+                           &rng);
       auto pool_ids = ids_tensor(pool.data(), static_cast<int64_t>(pool.size()));
       auto u = net->users(ub);
       auto pv = place_vectors(net, t, pool_ids);
@@ -432,8 +502,10 @@ void train_hetero(TrainContext& c) {
           flog[k] = static_cast<float>(std::log(std::max(count, 1e-12)));
         }
         // Rows: u without v among its friends; pool: v without u, the rest unchanged.
-        auto ru = net->users(user_batch(in, t, fu, nullptr, fv.data(), nullptr));
-        auto rp = net->users(user_batch(in, t, fpool, nullptr, fexcl.data(), nullptr));
+        auto ru = net->users(user_batch(in, t, fu, nullptr, fv.data(), nullptr, cfg.max_neighbours,
+                                        &rng));
+        auto rp = net->users(user_batch(in, t, fpool, nullptr, fexcl.data(), nullptr,
+                                        cfg.max_neighbours, &rng));
         // fexcl holds u for the positives' rows (v's bag drops u).
         auto fpool_ids = ids_tensor(fpool.data(), static_cast<int64_t>(fpool.size()));
         auto fu_ids = ids_tensor(fu.data(), fb);
@@ -457,8 +529,10 @@ void train_hetero(TrainContext& c) {
           lb[static_cast<size_t>(i)] = train_labels.b[k];
           target[static_cast<size_t>(i)] = train_labels.probability[k];
         }
-        auto ea = net->users(user_batch(in, t, la, nullptr, nullptr, nullptr));
-        auto eb = net->users(user_batch(in, t, lb, nullptr, nullptr, nullptr));
+        auto ea = net->users(user_batch(in, t, la, nullptr, nullptr, nullptr, cfg.max_neighbours,
+                                        &rng));
+        auto eb = net->users(user_batch(in, t, lb, nullptr, nullptr, nullptr, cfg.max_neighbours,
+                                        &rng));
         auto aloss = torch::nn::functional::binary_cross_entropy_with_logits(
             net->attendance_logit(ea, eb), torch::from_blob(target.data(), {ab}).clone());
         sum_attend += aloss.item<double>();
@@ -486,20 +560,28 @@ void train_hetero(TrainContext& c) {
     }
     if (!writer) continue;  // rank 0 validates and checkpoints
 
-    embed_all(net, in, t, user_emb, place_emb);
+    // The friend ranking needs every user's embedding; the place ranking only the sample's.
+    const auto valid_start = Clock::now();
+    const bool friends_now = social_valid && friend_valid.n_entries() > 0;
+    embed_all(net, in, t, user_emb, place_emb,
+              valid_users.empty() || friends_now ? nullptr : &valid_users);
     double recall = 0, friend_recall = 0;
     {
       const auto uh = leading_columns(user_emb, in.n_users, full, d);
       const auto ph = leading_columns(place_emb, in.n_places, full, d);
-      recall = validation_recall_at_20(split, uh, in.n_users, ph, in.n_places, d);
+      recall = validation_recall_at_20(split, uh, in.n_users, ph, in.n_places, d, valid_users);
     }
-    if (social_valid && friend_valid.n_entries() > 0) {
+    if (friends_now) {
       const eval::DotProductScorer fs(user_emb, in.n_users, user_emb, in.n_users, full);
       friend_recall =
           eval::evaluate_top_k(fs, friend_exclude, friend_valid, valid_options).at("recall@20");
     }
-    const double n_steps = static_cast<double>(rank_steps);
+    const double valid_seconds =
+        std::chrono::duration<double>(Clock::now() - valid_start).count();
+    const double n_steps = static_cast<double>(std::max<int64_t>(steps_run, 1));
     curve.push_back({{"epoch", epoch},
+                     {"steps", steps_run},
+                     {"valid_seconds", valid_seconds},
                      {"loss_place", sum_place / n_steps},
                      {"loss_friend", sum_friend / n_steps},
                      {"loss_attendance", sum_attend / n_steps},
@@ -512,9 +594,11 @@ void train_hetero(TrainContext& c) {
     }
     log_info(fmt::format(
         "hetero epoch {}/{}: loss place {:.4f} friend {:.4f} attendance {:.4f}, valid recall@20 "
-        "{:.4f} (best {:.4f} at {}), valid friends recall@20 {:.4f}, {:.1f} s",
+        "{:.4f} (best {:.4f} at {}), valid friends recall@20 {:.4f}, {} steps {:.1f} s "
+        "({:.3f} s / step), validation {:.1f} s",
         epoch, cfg.max_epochs, sum_place / n_steps, sum_friend / n_steps, sum_attend / n_steps,
-        recall, stopping.best_recall(), stopping.best_epoch(), friend_recall, train_seconds));
+        recall, stopping.best_recall(), stopping.best_epoch(), friend_recall, steps_run,
+        train_seconds, train_seconds / n_steps, valid_seconds));
     checkpoint.save(all_tensors, opt,
                     {{"epoch", epoch}, {"elapsed", elapsed}, {"curve", curve},
                      {"stopping", stopping.to_json()}, {"config", hetero_config_to_json(cfg)},
@@ -561,7 +645,10 @@ void train_hetero(TrainContext& c) {
        {{"user_input_cols", shape.user_input_cols}, {"place_cols", shape.place_cols},
         {"n_users", shape.n_users}, {"n_places", shape.n_places}, {"n_cities", shape.n_cities},
         {"n_neighborhoods", shape.n_neighborhoods}, {"dim", shape.dim},
-        {"social_dim", shape.social_dim}, {"hidden", shape.hidden}, {"place_ids", shape.place_ids}}},
+        {"social_dim", shape.social_dim}, {"hidden", shape.hidden}, {"place_ids", shape.place_ids},
+        {"cross_offset", shape.cross_offset}, {"cross_cols", shape.cross_cols},
+        {"cross_user_col", shape.cross_user_col}, {"cross_place_col", shape.cross_place_col},
+        {"location", shape.location}, {"place_bias", shape.place_bias}}},
       {"features", in.description},
       {"feature_blocks", g.manifest().value("features", nlohmann::json::object())},
       {"user_features_mean", std::vector<float>(uf.mean.begin(), uf.mean.end())},
@@ -574,11 +661,14 @@ void train_hetero(TrainContext& c) {
   write_json_file(c.dir / "training_curve.json", curve);
   c.files["training_curve.json"] = {
       {"format",
-       "JSON array of {epoch, loss_place, loss_friend, loss_attendance, valid_recall@20, "
-       "valid_friends_recall@20, train_seconds}"}};
+       "JSON array of {epoch, steps, valid_seconds, loss_place, loss_friend, loss_attendance, "
+       "valid_recall@20, valid_friends_recall@20, train_seconds}"}};
   nlohmann::json training = {{"validation", split.validation},
                              {"validation_pairs", split.valid.n_entries()},
                              {"training_pairs", n_pairs},
+                             {"validation_users", valid_users.empty()
+                                                      ? nlohmann::json("all")
+                                                      : nlohmann::json(valid_users.size())},
                              {"epochs_run", epochs_run},
                              {"best_epoch", stopping.best_epoch()},
                              {"best_valid_recall@20", stopping.best_recall()},
