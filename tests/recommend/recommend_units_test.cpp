@@ -68,6 +68,36 @@ TEST(Mmr, UnitVectorsHaveUnitLengthAndGiveCosines) {
   EXPECT_FLOAT_EQ(unit.cosine(0, 1), 0.0f);
 }
 
+// Wider than kMaxCosineDim, the cosines come from the leading principal directions: exact (to
+// float rounding) when the rows span no more dimensions than that (rank 40 in 300 columns).
+TEST(Mmr, WideVectorsKeepTheirCosinesInThePrincipalSubspace) {
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal;
+  const int rows = 500, dim = 300, rank = 40;
+  std::vector<float> latent(static_cast<size_t>(rows * rank)), mix(static_cast<size_t>(rank * dim));
+  for (auto& x : latent) x = normal(rng);
+  for (auto& x : mix) x = normal(rng);
+  std::vector<float> v(static_cast<size_t>(rows * dim), 0.0f);
+  for (int r = 0; r < rows; ++r)
+    for (int j = 0; j < rank; ++j)
+      for (int c = 0; c < dim; ++c)
+        v[static_cast<size_t>(r * dim + c)] += latent[static_cast<size_t>(r * rank + j)] * mix[static_cast<size_t>(j * dim + c)];
+  const UnitVectors unit(v.data(), rows, dim);
+  EXPECT_EQ(unit.matrix().width, UnitVectors::kMaxCosineDim);
+  const auto exact = [&](int a, int b) {
+    double ab = 0, aa = 0, bb = 0;
+    for (int c = 0; c < dim; ++c) {
+      const double x = v[static_cast<size_t>(a * dim + c)], y = v[static_cast<size_t>(b * dim + c)];
+      ab += x * y, aa += x * x, bb += y * y;
+    }
+    return ab / std::sqrt(aa * bb);
+  };
+  for (int t = 0; t < 200; ++t) {
+    const auto a = static_cast<int32_t>(rng() % rows), b = static_cast<int32_t>(rng() % rows);
+    EXPECT_NEAR(unit.cosine(a, b), exact(a, b), 2e-3) << a << " " << b;
+  }
+}
+
 TEST(Mmr, ZeroDiversityKeepsTheOrder) {
   MmrCase c;
   const auto out = mmr_rerank(c.pool, 3, 0.0, c.unit);

@@ -1,5 +1,6 @@
 #include "recsys/recommend/diversity.h"
 
+#include <cblas.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,9 +9,49 @@
 
 #include "recsys/core/error.h"
 
+// LAPACK (from libopenblas; Debian ships no lapacke.h with it).
+extern "C" void ssyev_(const char* jobz, const char* uplo, const int* n, float* a, const int* lda,
+                       float* w, float* work, const int* lwork, int* info);
+
 namespace recsys::recommend {
 
+namespace {
+
+// The rows of v (rows x dim) in the basis of the k leading eigenvectors of V^T V (rows x k).
+std::vector<float> principal_rows(const float* v, int64_t rows, int dim, int k) {
+  std::vector<float> gram(static_cast<size_t>(dim) * static_cast<size_t>(dim), 0.0f);
+  // Row-major upper triangle of V^T V = column-major lower triangle, what ssyev reads with 'L'.
+  cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, dim, static_cast<int>(rows), 1.0f, v, dim, 0.0f,
+              gram.data(), dim);
+  std::vector<float> values(static_cast<size_t>(dim));
+  int info = 0, lwork = -1;
+  float query = 0;
+  ssyev_("V", "L", &dim, gram.data(), &dim, values.data(), &query, &lwork, &info);
+  lwork = std::max(1, static_cast<int>(query));
+  std::vector<float> work(static_cast<size_t>(lwork));
+  if (info == 0) ssyev_("V", "L", &dim, gram.data(), &dim, values.data(), work.data(), &lwork, &info);
+  if (info != 0) throw Error(fmt::format("diversity: LAPACK ssyev failed (info {})", info));
+  // Eigenvalues ascend; eigenvector j is column j of the column-major result.
+  std::vector<float> basis(static_cast<size_t>(dim) * static_cast<size_t>(k));  // dim x k
+  for (int j = 0; j < k; ++j)
+    for (int c = 0; c < dim; ++c)
+      basis[static_cast<size_t>(c) * static_cast<size_t>(k) + static_cast<size_t>(j)] =
+          gram[static_cast<size_t>(dim - 1 - j) * static_cast<size_t>(dim) + static_cast<size_t>(c)];
+  std::vector<float> out(static_cast<size_t>(rows) * static_cast<size_t>(k));
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(rows), k, dim, 1.0f, v, dim,
+              basis.data(), k, 0.0f, out.data(), k);
+  return out;
+}
+
+}  // namespace
+
 UnitVectors::UnitVectors(const float* vectors, int64_t rows, int dim) {
+  std::vector<float> reduced;
+  if (dim > kMaxCosineDim && rows > kMaxCosineDim) {
+    reduced = principal_rows(vectors, rows, dim, kMaxCosineDim);
+    vectors = reduced.data();
+    dim = kMaxCosineDim;
+  }
   int used = 0;  // columns up to the last one that is non-zero in some row
   for (int64_t r = 0; r < rows; ++r)
     for (int c = dim - 1; c >= used; --c)

@@ -16,8 +16,13 @@ namespace recsys::recommend {
 // layout the SIMD scoring kernel reads (index/exact_search.h): columns that are zero in every
 // row are dropped and rows are zero-padded to a multiple of 16. A cosine is then one kernel dot
 // product, and MMR reads the candidates' rows in place instead of gathering them per query.
+// Wider than kMaxCosineDim, the rows are first expressed in their kMaxCosineDim leading principal
+// directions (the top eigenvectors of V^T V): a cosine then costs a fixed 64 products instead of
+// the embedding's width (hetero's exact feature blocks make place vectors ~450 wide), and it is
+// exact when the rows span no more than kMaxCosineDim dimensions, close when the spectrum decays.
 class UnitVectors {
  public:
+  static constexpr int kMaxCosineDim = 64;
   UnitVectors(const float* vectors, int64_t rows, int dim);
 
   const index::RowMatrix& matrix() const { return matrix_; }
