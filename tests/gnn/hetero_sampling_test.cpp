@@ -10,6 +10,7 @@
 #include <string>
 
 #include "../common/cli_run.h"
+#include "hetero_cli_fixture.h"
 
 namespace fs = std::filesystem;
 
@@ -19,40 +20,9 @@ namespace {
 using recsys::testing::err;
 using recsys::testing::run;
 using recsys::testing::scratch;
-
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
-
-const fs::path& sampling_graph() {
-  static const fs::path g = [] {
-    const fs::path data = scratch() / "sampling-data", out = scratch() / "sampling-graph";
-    EXPECT_EQ(run("generate --output-dir " + data.string() +
-                  " --n-users 1500 --n-places 800 --n-cities 3 -q"),
-              0)
-        << err();
-    EXPECT_EQ(run("build-graph --data " + data.string() + " --output " + out.string() + " -q"), 0)
-        << err();
-    return out;
-  }();
-  return g;
-}
-
-nlohmann::json train_and_evaluate(const std::string& name, const std::string& model,
-                                  const std::string& extra) {
-  const fs::path out = scratch() / ("sampling-model-" + name);
-  EXPECT_EQ(run("train --graph " + sampling_graph().string() + " --model " + model +
-                " --output " + out.string() + " --force -q " + extra),
-            0)
-      << err();
-  const fs::path metrics = scratch() / ("sampling-metrics-" + name + ".json");
-  EXPECT_EQ(run("evaluate --model " + out.string() + " --graph " + sampling_graph().string() +
-                " --output " + metrics.string() + " -q"),
-            0)
-      << err();
-  return read_json(metrics);
-}
+using recsys::testing::read_json;
+using recsys::testing::train_and_evaluate;
+const fs::path& sampling_graph() { return recsys::testing::small_hetero_graph(); }
 
 const char* kSmall =
     "--set hetero.batch_size=256 --set hetero.negatives=256 --set hetero.city_negatives=128 "
@@ -68,7 +38,7 @@ TEST(HeteroSampling, SampledBoundedTrainingBeatsPopularity) {
   EXPECT_GT(het.at("recall@20").get<double>(), 2.0 * pop.at("recall@20").get<double>());
   EXPECT_GT(het.at("friends.auc").get<double>(), 0.75);
 
-  const fs::path dir = scratch() / "sampling-model-sampled";
+  const fs::path dir = scratch() / "model-sampled";  // written by train_and_evaluate("sampled", ...)
   // `evaluate --users N`: the metrics over a uniform sample of N users.
   const fs::path sampled_metrics = scratch() / "sampling-metrics-user-sample.json";
   ASSERT_EQ(run("evaluate --model " + dir.string() + " --graph " + sampling_graph().string() +

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "../common/cli_run.h"
+#include "hetero_cli_fixture.h"
 #include "recsys/core/error.h"
 #include "recsys/core/toml_table.h"
 #include "recsys/model/gnn/hetero_config.h"
@@ -90,39 +91,8 @@ TEST(HeteroConfig, ExactBlocksAreOnByDefaultAndCanBeTurnedOff) {
 using recsys::testing::err;
 using recsys::testing::run;
 using recsys::testing::scratch;
-
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
-
-const fs::path& graph() {
-  static const fs::path g = [] {
-    const fs::path data = scratch() / "data", out = scratch() / "graph";
-    EXPECT_EQ(run("generate --output-dir " + data.string() +
-                  " --n-users 1500 --n-places 800 --n-cities 3 -q"),
-              0)
-        << err();
-    EXPECT_EQ(run("build-graph --data " + data.string() + " --output " + out.string() + " -q"), 0)
-        << err();
-    return out;
-  }();
-  return g;
-}
-
-nlohmann::json train_and_evaluate(const std::string& model, const std::string& extra) {
-  const fs::path out = scratch() / ("model-" + model);
-  EXPECT_EQ(run("train --graph " + graph().string() + " --model " + model + " --output " +
-                out.string() + " --force -q " + extra),
-            0)
-      << err();
-  const fs::path metrics = scratch() / ("metrics-" + model + ".json");
-  EXPECT_EQ(run("evaluate --model " + out.string() + " --graph " + graph().string() +
-                " --output " + metrics.string() + " -q"),
-            0)
-      << err();
-  return read_json(metrics);
-}
+using recsys::testing::read_json;
+using recsys::testing::train_and_evaluate;
 
 const char* kSmall =
     "--set hetero.max_epochs=2 --set hetero.batch_size=256 --set hetero.negatives=256 "
@@ -130,8 +100,8 @@ const char* kSmall =
     "--set hetero.social_dim=16 --set hetero.learning_rate=0.01";
 
 TEST(HeteroModel, BeatsPopularityOverallAndOnColdStartUsers) {
-  const auto pop = train_and_evaluate("popularity", "");
-  const auto het = train_and_evaluate("hetero", kSmall);
+  const auto pop = train_and_evaluate("popularity", "popularity", "");
+  const auto het = train_and_evaluate("hetero", "hetero", kSmall);
   EXPECT_GT(het.at("recall@20").get<double>(), 2.0 * pop.at("recall@20").get<double>());
   EXPECT_GT(het.at("ndcg@20").get<double>(), 2.0 * pop.at("ndcg@20").get<double>());
   EXPECT_GT(het.at("group.cold_start.recall@20").get<double>(),
