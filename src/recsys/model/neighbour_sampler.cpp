@@ -41,28 +41,23 @@ Bags sample_bags(const NeighbourLists& lists, const int32_t* rows, int64_t n,
   if (fanout < 0)
     throw InvalidArgument(
         fmt::format("hetero.max_neighbours = {}: the fanout must be >= 0 (0: all)", fanout));
-  if (fanout == 0) return make_bags(lists, rows, n, exclude, drop);
+  Bags all = make_bags(lists, rows, n, exclude, drop);
+  if (fanout == 0) return all;
   Bags b;
   b.offsets.resize(static_cast<size_t>(n));
   b.indices.reserve(static_cast<size_t>(n * fanout));
-  std::vector<int64_t> kept, chosen;
+  std::vector<int64_t> chosen;
   for (int64_t i = 0; i < n; ++i) {
     b.offsets[static_cast<size_t>(i)] = static_cast<int64_t>(b.indices.size());
-    if (drop && drop[i]) continue;
-    const int64_t r = rows[i];
-    const int32_t* e = lists.begin(r);
-    const int64_t deg = lists.degree(r);
-    const int32_t excl = exclude ? exclude[i] : -1;
-    kept.clear();
-    for (int64_t k = 0; k < deg; ++k)
-      if (e[k] != excl) kept.push_back(k);
-    const auto m = static_cast<int64_t>(kept.size());
-    if (m <= fanout) {
-      for (int64_t k : kept) b.indices.push_back(e[k]);
+    const int64_t begin = all.offsets[static_cast<size_t>(i)];
+    const int64_t end = i + 1 < n ? all.offsets[static_cast<size_t>(i + 1)]
+                                  : static_cast<int64_t>(all.indices.size());
+    if (end - begin <= fanout) {
+      b.indices.insert(b.indices.end(), all.indices.begin() + begin, all.indices.begin() + end);
       continue;
     }
-    choose_positions(m, fanout, rng, chosen);
-    for (int64_t j : chosen) b.indices.push_back(e[kept[static_cast<size_t>(j)]]);
+    choose_positions(end - begin, fanout, rng, chosen);
+    for (int64_t j : chosen) b.indices.push_back(all.indices[static_cast<size_t>(begin + j)]);
   }
   return b;
 }
