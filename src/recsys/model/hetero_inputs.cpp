@@ -201,9 +201,13 @@ HeteroInputs build_hetero_inputs(const graph::GraphArtifact& g, NeighbourLists t
   return in;
 }
 
-void user_dense_rows(const HeteroInputs& in, const int32_t* users, const int32_t* exclude_place,
-                     const uint8_t* drop, int64_t n, float* out) {
+void user_dense_rows_from_bags(const HeteroInputs& in, const int32_t* users,
+                               const Bags& place_bags, int64_t n, float* out) {
+  if (static_cast<int64_t>(place_bags.offsets.size()) != n)
+    throw InvalidArgument(fmt::format("hetero: {} place bags for {} users",
+                                      place_bags.offsets.size(), n));
   const int64_t uc = in.user_cols, pc = in.place_cols, width = uc + pc;
+  const auto total = static_cast<int64_t>(place_bags.indices.size());
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < n; ++i) {
     const int64_t u = users[i];
@@ -211,22 +215,23 @@ void user_dense_rows(const HeteroInputs& in, const int32_t* users, const int32_t
     if (uc > 0) std::copy_n(in.user_x.data() + u * uc, uc, o);
     float* agg = o + uc;
     std::fill(agg, agg + pc, 0.0f);
-    if (pc == 0 || (drop && drop[i])) continue;
-    const int32_t excl = exclude_place ? exclude_place[i] : -1;
-    const int32_t* b = in.user_places.begin(u);
-    const int64_t deg = in.user_places.degree(u);
-    int64_t used = 0;
-    for (int64_t k = 0; k < deg; ++k) {
-      if (b[k] == excl) continue;
-      const float* x = in.place_x.data() + static_cast<int64_t>(b[k]) * pc;
+    if (pc == 0) continue;
+    const int64_t lo = place_bags.offsets[static_cast<size_t>(i)];
+    const int64_t hi = i + 1 < n ? place_bags.offsets[static_cast<size_t>(i) + 1] : total;
+    for (int64_t k = lo; k < hi; ++k) {
+      const float* x = in.place_x.data() + place_bags.indices[static_cast<size_t>(k)] * pc;
       for (int64_t c = 0; c < pc; ++c) agg[c] += x[c];
-      ++used;
     }
-    if (used > 0) {
-      const float inv = 1.0f / static_cast<float>(used);
+    if (hi > lo) {
+      const float inv = 1.0f / static_cast<float>(hi - lo);
       for (int64_t c = 0; c < pc; ++c) agg[c] *= inv;
     }
   }
+}
+
+void user_dense_rows(const HeteroInputs& in, const int32_t* users, const int32_t* exclude_place,
+                     const uint8_t* drop, int64_t n, float* out) {
+  user_dense_rows_from_bags(in, users, make_bags(in.user_places, users, n, exclude_place, drop), n, out);
 }
 
 Bags make_bags(const NeighbourLists& lists, const int32_t* rows, int64_t n,

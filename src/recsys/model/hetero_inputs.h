@@ -96,6 +96,12 @@ void user_dense_rows(const HeteroInputs& in, const int32_t* users, const int32_t
 struct Bags {
   std::vector<int64_t> indices, offsets;
 };
+
+// user_dense_rows with the place aggregate taken over given bags (make_bags' or sampled ones):
+// the user's features, then the mean dense input of the places in bag i (zeros when the bag is
+// empty). place_bags.offsets has n entries.
+void user_dense_rows_from_bags(const HeteroInputs& in, const int32_t* users,
+                               const Bags& place_bags, int64_t n, float* out);
 // Row r's entries of `lists` for rows[i], skipping exclude[i] (when given) and every entry when
 // drop[i] (when given) is set.
 Bags make_bags(const NeighbourLists& lists, const int32_t* rows, int64_t n,

@@ -62,32 +62,4 @@ Bags sample_bags(const NeighbourLists& lists, const int32_t* rows, int64_t n,
   return b;
 }
 
-void user_dense_rows_from_bags(const HeteroInputs& in, const int32_t* users,
-                               const Bags& place_bags, int64_t n, float* out) {
-  if (static_cast<int64_t>(place_bags.offsets.size()) != n)
-    throw InvalidArgument(fmt::format("hetero: {} place bags for {} users",
-                                      place_bags.offsets.size(), n));
-  const int64_t uc = in.user_cols, pc = in.place_cols, width = uc + pc;
-  const auto total = static_cast<int64_t>(place_bags.indices.size());
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t u = users[i];
-    float* o = out + i * width;
-    if (uc > 0) std::copy_n(in.user_x.data() + u * uc, uc, o);
-    float* agg = o + uc;
-    std::fill(agg, agg + pc, 0.0f);
-    if (pc == 0) continue;
-    const int64_t lo = place_bags.offsets[static_cast<size_t>(i)];
-    const int64_t hi = i + 1 < n ? place_bags.offsets[static_cast<size_t>(i) + 1] : total;
-    for (int64_t k = lo; k < hi; ++k) {
-      const float* x = in.place_x.data() + place_bags.indices[static_cast<size_t>(k)] * pc;
-      for (int64_t c = 0; c < pc; ++c) agg[c] += x[c];
-    }
-    if (hi > lo) {
-      const float inv = 1.0f / static_cast<float>(hi - lo);
-      for (int64_t c = 0; c < pc; ++c) agg[c] *= inv;
-    }
-  }
-}
-
 }  // namespace recsys::model

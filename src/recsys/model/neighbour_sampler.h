@@ -21,11 +21,4 @@ Bags sample_bags(const NeighbourLists& lists, const int32_t* rows, int64_t n,
                  const int32_t* exclude, const uint8_t* drop, int64_t fanout,
                  std::mt19937_64& rng);
 
-// user_dense_rows (hetero_inputs.h) with the place aggregate taken over given bags (e.g.
-// sampled ones) instead of each user's whole training list: n rows of user_input_cols()
-// floats, the user's features then the mean dense input of the places in bag i (zeros when
-// the bag is empty). place_bags.offsets has n entries.
-void user_dense_rows_from_bags(const HeteroInputs& in, const int32_t* users,
-                               const Bags& place_bags, int64_t n, float* out);
-
 }  // namespace recsys::model

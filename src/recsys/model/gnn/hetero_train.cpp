@@ -88,12 +88,8 @@ UserBatch user_batch(const HeteroInputs& in, const Tensors& t, const std::vector
   b.dense = torch::empty({n, std::max<int64_t>(in.user_input_cols(), 1)});
   auto pb = sampled ? sample_bags(in.user_places, users.data(), n, exclude_place, drop, fanout, *rng)
                     : make_bags(in.user_places, users.data(), n, exclude_place, drop);
-  if (in.user_input_cols() > 0) {
-    if (sampled)
-      user_dense_rows_from_bags(in, users.data(), pb, n, b.dense.data_ptr<float>());
-    else
-      user_dense_rows(in, users.data(), exclude_place, drop, n, b.dense.data_ptr<float>());
-  }
+  if (in.user_input_cols() > 0)  // the dense place mean over the same bag
+    user_dense_rows_from_bags(in, users.data(), pb, n, b.dense.data_ptr<float>());
   b.place_idx = to_tensor(pb.indices);
   b.place_off = to_tensor(pb.offsets);
   auto fb = sampled ? sample_bags(in.user_friends, users.data(), n, exclude_friend, nullptr, fanout,
